@@ -1,0 +1,63 @@
+/**
+ * The normalized sweep spec: what a validated sweep file or REST body becomes. The schema in
+ * `spec-schema.ts` accepts the W&B sweep config as is (plus Rung's own keys) and produces this.
+ */
+import type { ParameterSpecs } from '@rung/search';
+
+export type Goal = 'minimize' | 'maximize';
+
+/** `bayes` is resolved to a concrete algorithm when the sweep is created; see `SweepRecord.sampler`. */
+export type Method = 'grid' | 'random' | 'bayes' | 'sobol' | 'tpe' | 'gp';
+
+export interface MetricSpec {
+  /** The reported metric the sweep optimizes (e.g. `val_loss`). */
+  name: string;
+  goal: Goal;
+  /** Stop the sweep once a trial reaches this value. */
+  target?: number;
+}
+
+/** Rung's early-stopping rule. W&B's `early_terminate` is translated into one of these. */
+export type PrunerSpec =
+  | { type: 'none' }
+  | {
+      type: 'median';
+      /** Completed trials needed before anything is pruned (Optuna: n_startup_trials = 5). */
+      startup_trials: number;
+      /** Steps of each trial never pruned (Optuna: n_warmup_steps = 0). */
+      warmup_steps: number;
+      /** Check every this many steps (Optuna: interval_steps = 1). */
+      interval_steps: number;
+      /** Peers needed at a step before comparing there (Optuna: n_min_trials = 1). */
+      min_peers: number;
+    };
+
+/** Which registered trainer runs the trials, with its fixed (non-searched) options. */
+export interface TrainerSpec {
+  name: string;
+  options: Record<string, unknown>;
+}
+
+export interface SweepSpec {
+  name?: string;
+  description?: string;
+  method: Method;
+  metric: MetricSpec;
+  parameters: ParameterSpecs;
+  pruner: PrunerSpec;
+  trainer: TrainerSpec;
+  /** Trials in flight at once. */
+  parallelism: number;
+  /** Trials to run at most (W&B `run_cap`); unset = until the grid is exhausted, or 100 otherwise. */
+  run_cap?: number;
+  /** Seconds after which the sweep stops and running trials are cancelled. */
+  max_duration?: number;
+  /** Seed of every suggestion: same seed + same history → same suggestions. */
+  seed: number;
+}
+
+/** What validation says about a spec that is accepted but not taken literally. */
+export interface SpecWarning {
+  path: string;
+  message: string;
+}
