@@ -33,6 +33,8 @@ export interface SuggestContext {
   readonly pending: readonly Point[];
   /** Seeded per (sweep seed, trial number). */
   readonly rng: Rng;
+  /** The sweep's seed, for state that must be the same for every trial (a Sobol scramble). */
+  readonly seed: number;
   /** The number the suggested trial will get (0-based). */
   readonly trialNumber: number;
 }
