@@ -14,14 +14,19 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts', 'bench/**/*.test.ts'],
+          exclude: ['**/integration/**', '**/node_modules/**'],
         },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['apps/*/test/integration/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'packages/*/test/integration/**/*.test.ts',
+            'apps/*/test/integration/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           globalSetup: ['test/support/redis-global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,

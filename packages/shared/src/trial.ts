@@ -55,3 +55,25 @@ export interface TrialRecordView {
   startedAt?: number;
   finishedAt?: number;
 }
+
+/** A sweep as the API and CLI show it. */
+export interface SweepView {
+  id: string;
+  name?: string;
+  state: SweepState;
+  spec: import('./sweep.js').SweepSpec;
+  /** The sampler actually used (what `method: bayes` resolved to). */
+  sampler: string;
+  /** What validation said about the spec (ignored W&B keys, substitutions). */
+  warnings: import('./sweep.js').SpecWarning[];
+  /** Trials by state. */
+  counts: Record<TrialState, number>;
+  /** Trials created so far. */
+  trials: number;
+  /** The best completed trial so far under the sweep's metric and goal. */
+  best?: { trialId: string; number: number; value: number; params: Params };
+  /** Why the sweep stopped: `run_cap`, `grid_exhausted`, `max_duration`, `target_reached`, `cancelled`. */
+  stopReason?: string;
+  createdAt: number;
+  finishedAt?: number;
+}

@@ -1,0 +1,68 @@
+/**
+ * The trainer seam: what a trial's child process calls, and what it hands the trainer.
+ *
+ * A trainer is a module exporting `train(params, ctx)`. It learns, calls `ctx.report` once per
+ * step (epoch), and returns its final metrics (or nothing: the last report stands for them). It
+ * runs in its own child process, so a crash or a hang never reaches the worker.
+ */
+import type { Params } from '@rung/search';
+
+/** What a trainer receives besides its parameters. */
+export interface TrainerContext {
+  /**
+   * Record one intermediate result. `step` is 1-based and increasing (an epoch for the built-in
+   * trainers); `metrics` are plain numbers. Throws a `TypeError` on a malformed report, so a bug
+   * in a trainer shows where it happened instead of as a puzzle in the worker.
+   */
+  report(step: number, metrics: Record<string, number>): void;
+  /** Aborted when the trial is pruned or cancelled: stop at the next batch and return. */
+  signal: AbortSignal;
+  /** The trainer's options from the sweep spec (`trainer.options`), not searched over. */
+  options: Record<string, unknown>;
+  /** The trial's seed: weights, shuffling and dropout derive from it. */
+  seed: number;
+  /** The TensorFlow.js backend in use (`tensorflow`, `wasm`, `cpu`), or `none`. */
+  backend: string;
+  /** A line for the worker's log, tagged with the trial. */
+  log(message: string): void;
+}
+
+/** Final metrics of a trial; when a trainer returns nothing, its last report is used. */
+export type TrainResult = Record<string, number>;
+
+/** A trainer module: the shape a user's module must export. */
+export interface Trainer {
+  /** Train with `params`, reporting through `ctx`, until done or until `ctx.signal` aborts. */
+  train(params: Params, ctx: TrainerContext): Promise<TrainResult | undefined | void>;
+  /**
+   * Whether the trial process selects a TensorFlow.js backend before training. A trainer that
+   * does not use TensorFlow.js sets this to `false`, and is spared loading it (about a second).
+   * @defaultValue true
+   */
+  tfjs?: boolean;
+}
+
+/**
+ * A trial's configuration is wrong (an unknown or out-of-range parameter, a bad option): running
+ * it again cannot help, so the worker should fail it without retrying.
+ */
+export class TrainerConfigError extends Error {
+  /** Stable code that crosses the process boundary with the message. */
+  readonly code = 'TRAINER_CONFIG';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainerConfigError';
+  }
+}
+
+/** Training blew up numerically (loss is NaN or infinite), typically a learning rate too high. */
+export class TrainingDivergedError extends Error {
+  /** Stable code that crosses the process boundary with the message. */
+  readonly code = 'TRAINING_DIVERGED';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+  }
+}
