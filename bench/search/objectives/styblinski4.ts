@@ -16,7 +16,9 @@ const names = ['x0', 'x1', 'x2', 'x3'];
 /** Styblinski–Tang 4-D as a benchmark objective (100 trials). */
 const objective: Objective = {
   name: 'styblinski4',
-  parameters: Object.fromEntries(names.map((n) => [n, { distribution: 'uniform' as const, min: -5, max: 5 }])),
+  parameters: Object.fromEntries(
+    names.map((n) => [n, { distribution: 'uniform' as const, min: -5, max: 5 }]),
+  ),
   goal: 'minimize',
   optimum: -156.66468,
   budget: 100,

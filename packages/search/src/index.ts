@@ -32,3 +32,17 @@ export type {
   Pruner,
   StepValue,
 } from './pruners/pruner.js';
+export { createRandomSampler } from './samplers/random.js';
+export { createGridSampler, gridSize } from './samplers/grid.js';
+export { createSobolSampler } from './samplers/sobol/sobol-sampler.js';
+export {
+  createSobolSequence,
+  sobolPoints,
+  type SobolSequence,
+} from './samplers/sobol/sequence.js';
+export { SOBOL_MAX_DIMENSION } from './samplers/sobol/direction-numbers.js';
+export {
+  MEDIAN_PRUNER_DEFAULTS,
+  createMedianPruner,
+  type MedianPrunerOptions,
+} from './pruners/median.js';

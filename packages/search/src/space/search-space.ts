@@ -36,7 +36,15 @@ export function buildSpace(specs: ParameterSpecs): SearchSpace {
     const flat = new Map<string, ParamValue>(constants);
     dimensions.forEach((dim, i) => {
       const x = point[i]!;
-      flat.set(dim.name, dim.kind === 'numeric' ? dim.decode(x) : dim.values[x]!);
+      if (dim.kind === 'numeric') {
+        flat.set(dim.name, dim.decode(x));
+      } else {
+        // A sampler bug must surface here, not as an `undefined` parameter in a trainer.
+        if (!Number.isInteger(x) || x < 0 || x >= dim.values.length) {
+          throw new Error(`${dim.name}: categorical index ${x} is out of range`);
+        }
+        flat.set(dim.name, dim.values[x]!);
+      }
     });
     return flat;
   };

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench:search -- --objective <name|path.mjs> --sampler <name> [--trials N] [--seeds S]
+ * [--parallel P] [--out file.json]`: one sampler on one objective, printed beside Optuna 3.1.
+ */
+import { parseArgs } from 'node:util';
+import { positiveInt, progress, runMain, writeText } from './cli.js';
+import { runBenchmark } from './harness.js';
+import { DEFAULT_BUDGET, loadObjective } from './objective.js';
+import { BUILTIN_OBJECTIVES } from './objectives/index.js';
+import { formatRunReport } from './report.js';
+import { SAMPLERS, samplerFactory } from './samplers.js';
+
+const USAGE = `usage: npm run bench:search -- --objective <name|path.mjs> --sampler <name>
+         [--trials N] [--seeds S] [--parallel P] [--out file.json]
+
+  --objective  ${Object.keys(BUILTIN_OBJECTIVES).join(', ')}, or an objective module
+               (default export { name, parameters, goal, optimum?, budget?, evaluate })
+  --sampler    ${Object.keys(SAMPLERS).join(', ')}
+  --trials     trials per seed (default: the objective's budget, else ${DEFAULT_BUDGET})
+  --seeds      seeds 0..S-1 (default 20, as in the Optuna baseline)
+  --parallel   trials in flight, oldest finishes first (default 1)
+  --out        also write the result as JSON to this file`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      objective: { type: 'string' },
+      sampler: { type: 'string' },
+      trials: { type: 'string' },
+      seeds: { type: 'string' },
+      parallel: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values.objective || !values.sampler) {
+    process.stdout.write(`${USAGE}\n`);
+    if (!values.help) process.exitCode = 1;
+    return;
+  }
+  const objective = await loadObjective(values.objective);
+  const factory = samplerFactory(values.sampler);
+  const trials = positiveInt('trials', values.trials, objective.budget ?? DEFAULT_BUDGET);
+  const seeds = positiveInt('seeds', values.seeds, 20);
+  const parallel = positiveInt('parallel', values.parallel, 1);
+
+  const start = performance.now();
+  const result = runBenchmark(objective, factory, {
+    trials,
+    seeds,
+    parallel,
+    samplerName: values.sampler,
+    onSeedDone: progress(`${objective.name}/${values.sampler}`),
+  });
+  const seconds = (performance.now() - start) / 1000;
+
+  process.stdout.write(`${formatRunReport(result, seconds)}\n`);
+  if (values.out) {
+    const path = writeText(values.out, `${JSON.stringify(result, null, 2)}\n`);
+    process.stderr.write(`wrote ${path}\n`);
+  }
+}
+
+runMain(main);

@@ -1,0 +1,160 @@
+/**
+ * The median stopping rule (Google Vizier; Optuna's MedianPruner): stop a trial whose best
+ * intermediate loss so far is worse than the median of what completed trials had reported at the
+ * same step.
+ */
+import type { PruneDecision, PruneInput, Pruner, StepValue } from './pruner.js';
+
+/** Options of {@link createMedianPruner}; the names map onto Optuna's MedianPruner arguments. */
+export interface MedianPrunerOptions {
+  /**
+   * No pruning until this many trials of the sweep have completed (Optuna `n_startup_trials`).
+   * @defaultValue 5
+   */
+  readonly startupTrials?: number;
+  /**
+   * No pruning at steps below this (Optuna `n_warmup_steps`; the first step checked is
+   * `warmupSteps` itself).
+   * @defaultValue 0
+   */
+  readonly warmupSteps?: number;
+  /**
+   * Check every this many steps, counted from `warmupSteps` (Optuna `interval_steps`).
+   * @defaultValue 1
+   */
+  readonly intervalSteps?: number;
+  /**
+   * No pruning unless at least this many completed trials reported a (non-NaN) value at the step
+   * (Optuna `n_min_trials`).
+   * @defaultValue 1
+   */
+  readonly minPeers?: number;
+}
+
+/** The defaults of {@link createMedianPruner}: Optuna's MedianPruner defaults. */
+export const MEDIAN_PRUNER_DEFAULTS: Readonly<Required<MedianPrunerOptions>> = Object.freeze({
+  startupTrials: 5,
+  warmupSteps: 0,
+  intervalSteps: 1,
+  minPeers: 1,
+});
+
+const MINIMUMS: Readonly<Record<keyof MedianPrunerOptions, number>> = {
+  startupTrials: 0,
+  warmupSteps: 0,
+  intervalSteps: 1,
+  minPeers: 1,
+};
+
+const KEEP: PruneDecision = Object.freeze({ prune: false });
+
+function validate(options: MedianPrunerOptions): Required<MedianPrunerOptions> {
+  for (const name of Object.keys(options)) {
+    if (!(name in MINIMUMS)) throw new Error(`median pruner: unknown option '${name}'`);
+  }
+  // Undefined means "not given", as with BullMQ's options: it must not override a default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const merged = { ...MEDIAN_PRUNER_DEFAULTS, ...given } as Required<MedianPrunerOptions>;
+  for (const [name, min] of Object.entries(MINIMUMS) as [keyof MedianPrunerOptions, number][]) {
+    const value = merged[name];
+    if (!Number.isSafeInteger(value) || value < min) {
+      throw new Error(`median pruner: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Optuna's `_is_first_in_interval_step`: a step is checked when it is the first report at or after
+ * the latest checkpoint `warmupSteps + k * intervalSteps`, so a check that falls between two
+ * reports is postponed to the next report rather than skipped.
+ */
+function isFirstInInterval(
+  step: number,
+  reports: readonly StepValue[],
+  warmupSteps: number,
+  intervalSteps: number,
+): boolean {
+  const checkpoint = Math.floor((step - warmupSteps) / intervalSteps) * intervalSteps + warmupSteps;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const r of reports) if (r.step !== step && r.step > previous) previous = r.step;
+  return previous < checkpoint;
+}
+
+/** numpy's linear-interpolation median (`np.percentile(x, 50)`) of sorted, non-NaN values. */
+function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  const mid = (n - 1) / 2;
+  const lo = sorted[Math.floor(mid)]!;
+  if (Number.isInteger(mid)) return lo;
+  const hi = sorted[mid + 0.5]!;
+  // numpy's lerp at t = 0.5 is hi - (hi - lo) / 2; same value as (lo + hi) / 2 without overflow.
+  const diff = hi - lo;
+  return Number.isFinite(diff) ? hi - diff * 0.5 : lo / 2 + hi / 2;
+}
+
+/**
+ * The median pruner (`median`), with Optuna's MedianPruner semantics (`PercentilePruner(50)`),
+ * losses oriented so that lower is better. For a report at `step`, in this order:
+ *
+ * 1. keep while fewer than `startupTrials` trials have completed (and always with none);
+ * 2. keep when `step < warmupSteps` (Optuna's rule: the check at `step === warmupSteps` happens);
+ * 3. keep unless this is the first report at or after a checkpoint
+ *    `warmupSteps + k * intervalSteps`;
+ * 4. the trial's value is its best (lowest) loss over its reports up to `step`, NaN reports
+ *    ignored; a trial whose every report is NaN is pruned (as Optuna does: it has diverged), with
+ *    `value` NaN and `rank` one past the last peer;
+ * 5. NaN peers are ignored; keep when fewer than `minPeers` remain;
+ * 6. prune when the value is strictly worse (greater) than the median of the peers; a tie is kept.
+ *
+ * Differences from Optuna: NaN peers do not count towards `minPeers` (Optuna counts them towards
+ * `n_min_trials`, then ignores them in the percentile).
+ */
+export function createMedianPruner(options: MedianPrunerOptions = {}): Pruner {
+  const { startupTrials, warmupSteps, intervalSteps, minPeers } = validate(options);
+  return {
+    name: 'median',
+    decide(input: PruneInput): PruneDecision {
+      const { step, reports, completedTrials } = input;
+      if (completedTrials === 0 || completedTrials < startupTrials) return KEEP;
+      if (reports.length === 0) return KEEP;
+      if (step < warmupSteps) return KEEP;
+      if (!isFirstInInterval(step, reports, warmupSteps, intervalSteps)) return KEEP;
+
+      let best = Number.NaN;
+      for (const r of reports) {
+        if (r.step > step || Number.isNaN(r.loss)) continue;
+        if (Number.isNaN(best) || r.loss < best) best = r.loss;
+      }
+      const peers = input.peers.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+      const cutoff = peers.length > 0 ? median(peers) : Number.NaN;
+      if (Number.isNaN(best)) {
+        return {
+          prune: true,
+          reason: {
+            rule: 'median',
+            step,
+            value: best,
+            cutoff,
+            population: peers.length,
+            rank: peers.length + 1,
+          },
+        };
+      }
+      if (peers.length < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return KEEP;
+      let better = 0;
+      for (const p of peers) if (p < best) better++;
+      return {
+        prune: true,
+        reason: {
+          rule: 'median',
+          step,
+          value: best,
+          cutoff,
+          population: peers.length,
+          rank: better + 1,
+        },
+      };
+    },
+  };
+}

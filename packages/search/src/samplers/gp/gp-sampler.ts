@@ -1,0 +1,230 @@
+/**
+ * Bayesian optimization with a Gaussian process (`gp`), in the manner of BoTorch and Optuna's
+ * GPSampler: a Matérn-5/2 GP with ARD length scales, fitted by maximum a posteriori, and the next
+ * point chosen by maximizing log expected improvement.
+ *
+ * - Startup: until `startupTrials` trials have been started, point `trialNumber` of the sweep's
+ *   scrambled Sobol sequence (uniform random draws beyond the Sobol table's dimension limit).
+ * - Inputs: the points' coordinates (see encoding.ts). Outputs: losses, power-warped and
+ *   standardized (see output-transform.ts).
+ * - Failed trials are ignored. A completed trial with a non-finite loss (a diverged run) counts as
+ *   the worst finite loss seen, so the model learns that the region is bad. Pruned trials count
+ *   with their last loss by default (the pruner stopped them for being worse than their peers at
+ *   that step, which the model should know), but never as the incumbent.
+ * - Pending trials: kriging believer. The posterior is conditioned on the pending points at their
+ *   predicted means, which collapses the variance there and so the EI, and the returned point is
+ *   never one of them while another exists.
+ * - Cost: hyperparameters are refitted at checkpoints (see hyperparameter-cache.ts), the fit uses
+ *   at most `maxFitObservations` points and the posterior at most `maxObservations` (the best
+ *   half and the most recent), so a suggestion stays bounded however long the sweep; for sweeps
+ *   of many hundreds of trials TPE remains the better tool.
+ */
+import type { Point } from '../../space/search-space.js';
+import type { Sampler, SuggestContext } from '../sampler.js';
+import { SOBOL_MAX_DIMENSION } from '../sobol/direction-numbers.js';
+import { sobolPoints } from '../sobol/sequence.js';
+import { type Encoding, encodingOf } from './encoding.js';
+import {
+  HyperparameterCache,
+  type Observation,
+  capObservations,
+  trainingData,
+} from './hyperparameter-cache.js';
+import { kernelParams, noiseVariance } from './hyperparameters.js';
+import type { OutputTransform } from './output-transform.js';
+import { type ScoredPoint, optimizeAcquisition } from './optimize-acquisition.js';
+import { GpPosterior } from './regression.js';
+
+export type { OutputTransform } from './output-transform.js';
+
+/** Options of {@link createGpSampler}. */
+export interface GpSamplerOptions {
+  /**
+   * Trials taken from the Sobol design before the GP is used.
+   * @defaultValue max(5, d + 1), d the number of dimensions
+   */
+  readonly startupTrials?: number;
+  /** Random candidates scored per suggestion before local refinement. @defaultValue 1024 */
+  readonly candidates?: number;
+  /** The best candidates refined by local search. @defaultValue 8 */
+  readonly restarts?: number;
+  /** L-BFGS iterations per continuous refinement phase. @defaultValue 50 */
+  readonly maxIterations?: number;
+  /** Observations in the posterior at most (the best half, then the most recent). @defaultValue 500 */
+  readonly maxObservations?: number;
+  /** Observations in a hyperparameter fit at most (chosen likewise). @defaultValue 200 */
+  readonly maxFitObservations?: number;
+  /** `power`: Yeo-Johnson warp, then standardize; `standardize`: standardize only. @defaultValue 'power' */
+  readonly outputTransform?: OutputTransform;
+  /** `last-loss`: pruned trials count with their last reported loss; `ignore`. @defaultValue 'last-loss' */
+  readonly prunedTrials?: 'last-loss' | 'ignore';
+}
+
+/** The defaults of {@link GpSamplerOptions} (startupTrials: undefined means max(5, d + 1)). */
+export const GP_SAMPLER_DEFAULTS = {
+  startupTrials: undefined as number | undefined,
+  candidates: 1024,
+  restarts: 8,
+  maxIterations: 50,
+  maxObservations: 500,
+  maxFitObservations: 200,
+  outputTransform: 'power' as OutputTransform,
+  prunedTrials: 'last-loss' as 'last-loss' | 'ignore',
+};
+
+type ResolvedOptions = typeof GP_SAMPLER_DEFAULTS;
+
+function validate(o: ResolvedOptions): void {
+  const positiveInt = (name: string, v: number | undefined, min: number) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < min)) {
+      throw new RangeError(`gp sampler: ${name} must be an integer ≥ ${min}, got ${v}`);
+    }
+  };
+  positiveInt('startupTrials', o.startupTrials, 0);
+  positiveInt('candidates', o.candidates, 1);
+  positiveInt('restarts', o.restarts, 1);
+  positiveInt('maxIterations', o.maxIterations, 1);
+  positiveInt('maxObservations', o.maxObservations, 2);
+  positiveInt('maxFitObservations', o.maxFitObservations, 2);
+  if (o.outputTransform !== 'power' && o.outputTransform !== 'standardize') {
+    throw new RangeError(`gp sampler: outputTransform must be 'power' or 'standardize', got ${String(o.outputTransform)}`);
+  }
+  if (o.prunedTrials !== 'last-loss' && o.prunedTrials !== 'ignore') {
+    throw new RangeError(`gp sampler: prunedTrials must be 'last-loss' or 'ignore', got ${String(o.prunedTrials)}`);
+  }
+}
+
+/** How many local candidates each of the best observations seeds. */
+const INCUMBENTS = 5;
+/** Random draws tried when every optimized candidate is already pending. */
+const FALLBACK_DRAWS = 100;
+
+/**
+ * The GP-BO sampler. Each instance keeps a cache of fitted hyperparameters, which changes only
+ * how fast it answers, never what: see hyperparameter-cache.ts.
+ * @throws RangeError on an invalid option
+ */
+export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
+  const o: ResolvedOptions = { ...GP_SAMPLER_DEFAULTS, ...stripUndefined(options) };
+  validate(o);
+  const cache = new HyperparameterCache({
+    maxFitObservations: o.maxFitObservations,
+    outputTransform: o.outputTransform,
+  });
+  return {
+    name: 'gp',
+    suggest(ctx: SuggestContext): Point {
+      const d = ctx.space.dimensions.length;
+      if (d === 0) return [];
+      const encoding = encodingOf(ctx.space);
+      const observations = collectObservations(ctx, encoding, o.prunedTrials);
+      const startup = o.startupTrials ?? Math.max(5, d + 1);
+      const completed = observations.filter((x) => x.completed).length;
+      if (ctx.trialNumber < startup || observations.length < 2 || completed === 0) {
+        return designPoint(ctx, encoding);
+      }
+      const theta = cache.hyperparameters(observations, encoding.categorical);
+      const used = capObservations(observations, o.maxObservations);
+      const { X, y } = trainingData(used, d, o.outputTransform);
+      let posterior = new GpPosterior(kernelParams(theta, encoding.categorical), noiseVariance(theta), X, y);
+
+      let best = Number.POSITIVE_INFINITY;
+      const order = used.map((_, i) => i).filter((i) => used[i]!.completed);
+      for (const i of order) best = Math.min(best, y[i]!);
+      order.sort((a, b) => y[a]! - y[b]! || a - b);
+      const incumbents = order.slice(0, INCUMBENTS).map((i) => used[i]!.x);
+
+      if (ctx.pending.length > 0) {
+        const P = new Float64Array(ctx.pending.length * d);
+        ctx.pending.forEach((p, i) => P.set(encoding.snap(Float64Array.from(p)), i * d));
+        posterior = posterior.withBelievedPoints(P);
+        // The believer treats pending outcomes as seen, so they can be the incumbent too.
+        for (let i = used.length; i < posterior.n; i++) best = Math.min(best, posterior.y[i]!);
+      }
+
+      const found = optimizeAcquisition(
+        { posterior, best, encoding, incumbents },
+        ctx.rng,
+        { candidates: o.candidates, restarts: o.restarts, maxIterations: o.maxIterations },
+      );
+      return choose(ctx, encoding, found);
+    },
+  };
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function collectObservations(
+  ctx: SuggestContext,
+  encoding: Encoding,
+  pruned: 'last-loss' | 'ignore',
+): Observation[] {
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const t of ctx.history) {
+    if (t.state !== 'failed' && t.loss !== undefined && Number.isFinite(t.loss)) {
+      worst = Math.max(worst, t.loss);
+    }
+  }
+  const out: Observation[] = [];
+  for (const t of ctx.history) {
+    if (t.state === 'failed' || (t.state === 'pruned' && pruned === 'ignore')) continue;
+    let loss = t.loss;
+    if (loss === undefined || Number.isNaN(loss) || loss === Number.POSITIVE_INFINITY) {
+      // Undefined or non-finite: a diverged run. Worse than anything seen, as far as we can tell.
+      if (t.state !== 'completed' || worst === Number.NEGATIVE_INFINITY) continue;
+      loss = worst;
+    }
+    if (loss === Number.NEGATIVE_INFINITY) continue;
+    const x = encoding.snap(Float64Array.from(t.point));
+    out.push({ number: t.number, x, loss, completed: t.state === 'completed' });
+  }
+  return out;
+}
+
+/** Point `trialNumber` of the sweep's Sobol design; a random draw if it is pending or beyond the table. */
+function designPoint(ctx: SuggestContext, encoding: Encoding): Point {
+  const d = encoding.d;
+  let u: Float64Array;
+  if (d <= SOBOL_MAX_DIMENSION) {
+    const s = sobolPoints(d, 1, ctx.seed, ctx.trialNumber)[0]!;
+    u = Float64Array.from(s, (v, i) => {
+      const choices = encoding.choices[i];
+      return encoding.categorical[i] ? Math.min(choices!.length - 1, Math.floor(v * choices!.length)) : v;
+    });
+    encoding.snap(u);
+  } else {
+    u = encoding.random(ctx.rng, new Float64Array(d));
+  }
+  const taken = takenKeys(ctx);
+  for (let i = 0; i < FALLBACK_DRAWS && taken.has(ctx.space.key(Array.from(u))); i++) {
+    encoding.random(ctx.rng, u);
+  }
+  return Array.from(u);
+}
+
+function takenKeys(ctx: SuggestContext): Set<string> {
+  return new Set([...ctx.pending, ...ctx.history.map((t) => t.point)].map((p) => ctx.space.key(p)));
+}
+
+/**
+ * The best point that is neither pending nor already tried; else the best that is not pending
+ * (re-running a point is allowed when the space has nothing new); else a random point that is
+ * not pending; else the best.
+ */
+function choose(ctx: SuggestContext, encoding: Encoding, found: readonly ScoredPoint[]): Point {
+  const pending = new Set(ctx.pending.map((p) => ctx.space.key(p)));
+  const tried = new Set(ctx.history.map((t) => ctx.space.key(t.point)));
+  const points = found.map((f) => Array.from(f.x));
+  const keys = points.map((p) => ctx.space.key(p));
+  let pick = keys.findIndex((k) => !pending.has(k) && !tried.has(k));
+  if (pick < 0) pick = keys.findIndex((k) => !pending.has(k));
+  if (pick >= 0) return points[pick]!;
+  const x = new Float64Array(encoding.d);
+  for (let i = 0; i < FALLBACK_DRAWS; i++) {
+    const p = Array.from(encoding.random(ctx.rng, x));
+    if (!pending.has(ctx.space.key(p))) return p;
+  }
+  return points[0] ?? Array.from(encoding.random(ctx.rng, x));
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs npm dependencies when missing or older than the lockfile, then builds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> Installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "==> Building"
+npx turbo run build --output-logs=errors-only
