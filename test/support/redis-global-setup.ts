@@ -8,11 +8,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalRedis } from '../../packages/store/src/local-redis-server.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
+/// <reference path="./provided-context.d.ts" />
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'rung-test-redis-'));

@@ -21,3 +21,16 @@ export {
   type TrialState,
 } from './trial.js';
 export { isBetter, toLoss } from './metric.js';
+export { DEFAULT_TRIAL_QUEUE, trialJobId, trialSeed, type TrialJob } from './queue.js';
+export { intFromEnv, loadConfig, type RungConfig } from './config.js';
+export { createLogger, type Logger } from './logger.js';
+export {
+  HTTP_STATUS_BY_CODE,
+  RungError,
+  SpecError,
+  type ErrorCode,
+  type SpecIssue,
+} from './errors.js';
+export { parseSweepSpec, type ParsedSweep, type SweepConfig } from './spec/sweep-schema.js';
+export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
+export { sweepSpecJsonSchema } from './spec/json-schema.js';

@@ -9,6 +9,8 @@ export interface Keys {
   events: string;
   /** The scheduler leader's lease. */
   leader: string;
+  /** HASH trainer name → last worker that registered it (JSON { workerId, at }). */
+  trainers: string;
   sweep(sweepId: string): string;
   counts(sweepId: string): string;
   trial(sweepId: string, n: number): string;
@@ -24,6 +26,7 @@ export function createKeys(prefix = 'rung:'): Keys {
     sweeps: `${prefix}sweeps`,
     events: `${prefix}events`,
     leader: `${prefix}leader`,
+    trainers: `${prefix}trainers`,
     sweep: (s) => `${tag(s)}sweep`,
     counts: (s) => `${tag(s)}counts`,
     trial: (s, n) => `${tag(s)}trial:${n}`,

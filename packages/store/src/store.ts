@@ -270,19 +270,27 @@ export class RungStore {
     return ok === 1;
   }
 
-  /** Marks a queued trial failed without a run (e.g. its job could not be enqueued). */
-  async failQueuedTrial(sweepId: string, number: number, error: string, now: number): Promise<boolean> {
+  /**
+   * Fails a queued or running trial from outside its run (its job failed for good, or was lost),
+   * so the sweep is never left waiting on a trial that no worker will finish.
+   */
+  async abandonTrial(sweepId: string, number: number, error: string, now: number): Promise<boolean> {
     const [ok] = await this.lua.rungTransition(
       this.keys.trial(sweepId, number),
       this.keys.counts(sweepId),
       'failed',
-      JSON.stringify(['queued']),
+      JSON.stringify(['queued', 'running']),
       '',
       JSON.stringify({ error, finishedAt: now }),
       '0',
     );
     if (ok === 1) await this.publish({ type: 'trial', sweepId, number, state: 'failed' });
     return ok === 1;
+  }
+
+  /** How many trials of a sweep have completed (the pruners' startup count). */
+  async completedCount(sweepId: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.counts(sweepId), 'completed')) ?? 0);
   }
 
   async getTrial(sweepId: string, number: number): Promise<StoredTrial | undefined> {
@@ -339,6 +347,17 @@ export class RungStore {
     const losses: number[] = [];
     for (let i = 1; i < flat.length; i += 2) losses.push(Number(flat[i]));
     return losses;
+  }
+
+  /** A worker announces the trainers it can run; REST sweeps may only name these. */
+  async registerTrainers(names: string[], workerId: string, now: number): Promise<void> {
+    if (names.length === 0) return;
+    const entry = JSON.stringify({ workerId, at: now });
+    await this.redis.hset(this.keys.trainers, Object.fromEntries(names.map((n) => [n, entry])));
+  }
+
+  async registeredTrainers(): Promise<string[]> {
+    return (await this.redis.hkeys(this.keys.trainers)).sort();
   }
 
   async publish(event: StoreEvent): Promise<void> {

@@ -103,7 +103,9 @@ export function nest(flat: ReadonlyMap<string, ParamValue>): Params {
     const parts = path.split('.');
     let node = root;
     for (const part of parts.slice(0, -1)) {
-      node = (node[part] ??= {}) as Params;
+      // Own properties only: a group named like an Object.prototype member must not reach it.
+      if (!Object.hasOwn(node, part)) node[part] = {};
+      node = node[part] as Params;
     }
     node[parts[parts.length - 1]!] = value;
   }

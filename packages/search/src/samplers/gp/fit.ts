@@ -6,6 +6,7 @@
 import { cholesky, inverse, logDet, solve } from './cholesky.js';
 import {
   addLogPrior,
+  featureCount,
   hyperparameterBounds,
   kernelParams,
   noiseVariance,
@@ -30,7 +31,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 export function logPosterior(theta: Float64Array, data: FitData, grad: Float64Array): number {
   const { X, y, categorical } = data;
   const n = y.length;
-  const d = theta.length - 2;
+  const d = featureCount(theta);
   const kernel = kernelParams(theta, categorical);
   const noise = noiseVariance(theta);
   const K = kernelMatrix(kernel, X, n);
@@ -51,9 +52,11 @@ export function logPosterior(theta: Float64Array, data: FitData, grad: Float64Ar
     traceW += W[ra + a]!;
   }
   grad.fill(0);
-  grad[d] = contractKernelGradient(kernel, X, n, W, grad);
+  const scales = contractKernelGradient(kernel, X, n, W, grad);
+  grad[d] = scales.outputScale;
   // ∂K/∂log σ_n² = σ_n² I (jitter, if any was needed, is treated as a constant).
   grad[d + 1] = 0.5 * noise * traceW;
+  grad[d + 2] = scales.additiveScale;
   return ll + addLogPrior(theta, grad);
 }
 
@@ -72,7 +75,7 @@ export interface FitResult {
 /** Maximizes the log posterior of θ from each start and keeps the best. */
 export function fitHyperparameters(data: FitData, options: FitOptions): FitResult {
   if (options.starts.length === 0) throw new Error('fitHyperparameters: no starting point');
-  const { lower, upper } = hyperparameterBounds(options.starts[0]!.length - 2);
+  const { lower, upper } = hyperparameterBounds(featureCount(options.starts[0]!));
   let best: FitResult | undefined;
   for (const start of options.starts) {
     let result: FitResult;

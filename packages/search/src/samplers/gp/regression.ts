@@ -9,6 +9,7 @@ import {
   addCrossKernelGradient,
   crossKernel,
   kernelMatrix,
+  priorVariance,
 } from './kernel.js';
 
 /** Posterior mean and variance of the latent f at one point. */
@@ -67,7 +68,7 @@ export class GpPosterior {
     let explained = 0;
     for (let j = 0; j < this.n; j++) explained += v[j]! * v[j]!;
     out.mean = mean;
-    out.variance = Math.max(MIN_VARIANCE, this.kernel.outputScale - explained);
+    out.variance = Math.max(MIN_VARIANCE, priorVariance(this.kernel) - explained);
     return out;
   }
 

@@ -47,7 +47,24 @@ export interface TpeOptions {
    * @defaultValue {@link defaultGamma}: `min(ceil(0.1 n), 25)`
    */
   readonly gamma?: GammaFunction;
+  /**
+   * How candidates are scored in continuous dimensions (see {@link TpeScoring}).
+   * @defaultValue 'optuna-3.1'
+   */
+  readonly scoring?: TpeScoring;
 }
+
+/**
+ * How l(x) and g(x) score a candidate in continuous dimensions.
+ *
+ * - `'optuna-3.1'`: as Optuna 3.1–3.4, whose truncated-normal log-density leaves out the kernel's
+ *   -ln σ (optuna/optuna#5109, fixed in 3.5). Up to a constant per estimator, that is the proper
+ *   density of a mixture whose kernels are weighted by their bandwidth as well: wide kernels
+ *   (sparse regions, the prior) count for more, so g(x) is flatter and TPE exploits l(x) harder.
+ *   Candidates are still drawn with the plain weights. This is what the Optuna 3.1 baseline ran.
+ * - `'density'`: the normalized mixture density, as Optuna 3.5 and later.
+ */
+export type TpeScoring = 'optuna-3.1' | 'density';
 
 /** {@link TpeOptions} with every default filled in. */
 export type ResolvedTpeOptions = Required<TpeOptions>;
@@ -66,6 +83,7 @@ export const TPE_DEFAULTS: ResolvedTpeOptions = Object.freeze({
   priorWeight: 1,
   considerEndpoints: false,
   gamma: defaultGamma,
+  scoring: 'optuna-3.1',
 });
 
 /**
@@ -93,6 +111,11 @@ export function resolveTpeOptions(options: TpeOptions = {}): ResolvedTpeOptions 
     if (typeof resolved[key] !== 'boolean') {
       throw new TypeError(`tpe: ${key} must be a boolean, got ${String(resolved[key])}`);
     }
+  }
+  if (resolved.scoring !== 'optuna-3.1' && resolved.scoring !== 'density') {
+    throw new RangeError(
+      `tpe: scoring must be 'optuna-3.1' or 'density', got ${String(resolved.scoring)}`,
+    );
   }
   if (typeof gamma !== 'function') throw new TypeError('tpe: gamma must be a function');
   for (const n of [0, 1, 10, 100, 1000]) checkedGamma(gamma, n);

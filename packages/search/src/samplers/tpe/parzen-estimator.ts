@@ -34,7 +34,10 @@ export interface NumericKernels {
   readonly mu: Float64Array;
   readonly sigma: Float64Array;
   readonly invSigma: Float64Array;
-  /** -ln(√(2π) σ) - ln(mass in [0, 1]): the log-density constant of each truncated kernel. */
+  /**
+   * -ln(√(2π) σ) - ln(mass in [0, 1]): the log-density constant of each truncated kernel
+   * (without the -ln σ when scores are bandwidth-weighted).
+   */
   readonly logNorm: Float64Array;
   /** ln(mass in [0, 1] + EPS), the normalizer of discrete masses. */
   readonly logAccept: Float64Array;
@@ -70,6 +73,11 @@ export interface ParzenParameters {
   readonly priorWeight: number;
   readonly considerEndpoints: boolean;
   readonly multivariate: boolean;
+  /**
+   * Leave -ln σ out of continuous kernels' log-densities, as Optuna 3.1 does (see `TpeScoring`):
+   * kernels then score in proportion to their bandwidth.
+   */
+  readonly bandwidthWeightedScores: boolean;
 }
 
 /** A fitted Parzen estimator: the mixture's weights and its kernels in every dimension. */
@@ -108,6 +116,7 @@ export function buildParzenEstimator(
   }
   cumWeights[size - 1] = 1;
 
+  const bandwidthWeighted = params.bandwidthWeightedScores;
   const dims = input.dims.map((dim, j): DimensionKernels => {
     if (dim.kind === 'categorical') return categoricalKernels(input.points, j, dim.choices, params);
     const mu = new Float64Array(size);
@@ -127,7 +136,7 @@ export function buildParzenEstimator(
       const s = sigma[k]!;
       const accept = unitAcceptance(mu[k]!, s);
       invSigma[k] = 1 / s;
-      logNorm[k] = -LOG_SQRT_2PI - Math.log(s) - Math.log(accept);
+      logNorm[k] = -LOG_SQRT_2PI - (bandwidthWeighted ? 0 : Math.log(s)) - Math.log(accept);
       logAccept[k] = Math.log(accept + EPS);
     }
     const cells = dim.kind === 'discrete' ? dim.cells : undefined;

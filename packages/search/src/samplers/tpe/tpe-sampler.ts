@@ -82,6 +82,7 @@ function suggest(ctx: SuggestContext, opts: ResolvedTpeOptions, cache: Observati
     priorWeight: opts.priorWeight,
     considerEndpoints: opts.considerEndpoints,
     multivariate: opts.multivariate,
+    bandwidthWeightedScores: opts.scoring === 'optuna-3.1',
   };
   const below = buildParzenEstimator({ dims: model.dims, points: belowPoints }, params);
   const sorted = opts.multivariate

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { type TrialJob, createLogger } from '@rung/shared';
+import { RungStore } from '@rung/store';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SweepScheduler, buildApp } from '../../src/index.js';
+
+let redis: Redis;
+let store: RungStore;
+let queue: Queue<TrialJob>;
+let app: FastifyInstance;
+let scheduler: SweepScheduler;
+let now = 1_000_000;
+
+const YAML_SPEC = `
+method: random
+metric: { name: val_loss, goal: minimize }
+parameters:
+  lr: { distribution: log_uniform_values, min: 0.0001, max: 0.1 }
+  units: { values: [16, 32] }
+parallelism: 3
+run_cap: 5
+`;
+
+beforeAll(async () => {
+  const url = inject('redisUrl');
+  const prefix = `test-${randomUUID()}:`;
+  redis = new Redis(url);
+  store = new RungStore(redis, { prefix });
+  queue = new Queue<TrialJob>(`q-${randomUUID()}`, { connection: new Redis(url), prefix: `${prefix}bull` });
+  scheduler = new SweepScheduler({ store, queue, logger: createLogger('test', 'silent'), clock: () => now });
+  app = await buildApp({ store, scheduler, onSweepCreated: () => undefined, clock: () => now });
+});
+
+afterAll(async () => {
+  await app.close();
+  await queue.close();
+  await redis.quit();
+});
+
+async function submit(body: string, type = 'application/yaml') {
+  return app.inject({ method: 'POST', url: '/v1/sweeps', payload: body, headers: { 'content-type': type } });
+}
+
+/** Plays a worker: runs every queued trial of a sweep to completion with the given value. */
+async function completeQueued(sweepId: string, value: (n: number) => number) {
+  for (const t of await store.listTrials(sweepId)) {
+    if (t.state !== 'queued') continue;
+    const started = await store.startTrial(sweepId, t.number, 'w', now);
+    if (!started.ok) continue;
+    await store.addReport(sweepId, t.number, started.attempt, { step: 1, metrics: { val_loss: value(t.number) }, at: now });
+    await store.finishTrial(
+      sweepId,
+      t.number,
+      started.attempt,
+      { state: 'completed', value: value(t.number), now },
+      { name: 'val_loss', goal: 'minimize' },
+    );
+  }
+}
+
+describe('REST API and scheduling loop', () => {
+  it('accepts a W&B-style YAML sweep and keeps parallelism trials in flight', async () => {
+    const res = await submit(YAML_SPEC);
+    expect(res.statusCode).toBe(201);
+    const { sweep } = res.json();
+    expect(sweep.id).toMatch(/^sw-[0-9a-z]{10}$/);
+    expect(sweep.sampler).toBe('random');
+
+    await scheduler.reconcile(sweep.id);
+    const trials = await store.listTrials(sweep.id);
+    expect(trials.map((t) => t.state)).toEqual(['queued', 'queued', 'queued']);
+    const job = await queue.getJob(`${sweep.id}-0-e1`);
+    expect(job?.data).toMatchObject({ sweepId: sweep.id, number: 0, trainer: { name: 'mlp' } });
+    expect(job?.data.params).toEqual(trials[0]?.params);
+
+    // A second pass with nothing finished adds nothing, and re-adding jobs is a no-op.
+    await scheduler.reconcile(sweep.id);
+    expect(await store.nextTrialNumber(sweep.id)).toBe(3);
+    expect(await queue.getJobCountByTypes('waiting')).toBe(3);
+
+    // Finishing trials frees slots up to run_cap, then the sweep completes.
+    await completeQueued(sweep.id, (n) => 1 / (n + 1));
+    await scheduler.reconcile(sweep.id);
+    expect(await store.nextTrialNumber(sweep.id)).toBe(5);
+    await completeQueued(sweep.id, (n) => 1 / (n + 1));
+    await scheduler.reconcile(sweep.id);
+    const done = (await app.inject({ url: `/v1/sweeps/${sweep.id}` })).json();
+    expect(done.state).toBe('completed');
+    expect(done.stopReason).toBe('run_cap');
+    expect(done.counts.completed).toBe(5);
+
+    const board = (await app.inject({ url: `/v1/sweeps/${sweep.id}/leaderboard?limit=3` })).json();
+    expect(board.trials.map((t: { number: number }) => t.number)).toEqual([4, 3, 2]);
+    expect(board.trials[0].rank).toBe(1);
+
+    const trials2 = (await app.inject({ url: `/v1/sweeps/${sweep.id}/trials` })).json().trials;
+    expect(trials2).toHaveLength(5);
+    expect(trials2[0].reports[0].metrics.val_loss).toBe(1);
+  });
+
+  it('answers a malformed spec with 400 naming the field', async () => {
+    const res = await submit(YAML_SPEC.replace('min: 0.0001, max: 0.1', 'min: 0.1, max: 0.0001'));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_spec');
+    expect(res.json().error.message).toMatch(/^parameters\.lr\.(min|max)/);
+  });
+
+  it('answers broken YAML and broken JSON with 400, never 500', async () => {
+    const yaml = await submit('method: [random\nmetric: {');
+    expect(yaml.statusCode).toBe(400);
+    const json = await submit('{"method": "random",', 'application/json');
+    expect(json.statusCode).toBe(400);
+    expect(json.json().error.code).toBe('invalid_spec');
+  });
+
+  it('answers unknown sweeps with 404', async () => {
+    const res = await app.inject({ url: '/v1/sweeps/sw-nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+  });
+
+  it('cancels a sweep and its queued trials', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const res = await app.inject({ method: 'POST', url: `/v1/sweeps/${sweep.id}/cancel` });
+    expect(res.json()).toMatchObject({ state: 'cancelled', stopReason: 'cancelled' });
+    expect(res.json().counts).toMatchObject({ queued: 0, cancelled: 3 });
+    expect(await queue.getJob(`${sweep.id}-0-e1`)).toBeUndefined();
+  });
+
+  it('stops a sweep at max_duration, cancelling what is in flight', async () => {
+    const { sweep } = (await submit(`${YAML_SPEC}max_duration: 60\n`)).json();
+    await scheduler.reconcile(sweep.id);
+    now += 61_000;
+    await scheduler.reconcile(sweep.id);
+    const view = await store.getSweep(sweep.id);
+    expect(view).toMatchObject({ state: 'completed', stopReason: 'max_duration' });
+    expect(view?.counts.cancelled).toBe(3);
+  });
+
+  it('stops a sweep once a trial reaches metric.target', async () => {
+    const spec = YAML_SPEC.replace('goal: minimize }', 'goal: minimize, target: 0.6 }');
+    const { sweep } = (await submit(spec)).json();
+    await scheduler.reconcile(sweep.id);
+    await completeQueued(sweep.id, (n) => (n === 1 ? 0.5 : 0.9));
+    await scheduler.reconcile(sweep.id);
+    expect(await store.getSweep(sweep.id)).toMatchObject({ state: 'completed', stopReason: 'target_reached' });
+  });
+
+  it('runs a grid to exhaustion without repeating a combination', async () => {
+    const grid = `
+method: grid
+parameters:
+  a: { values: [1, 2, 3] }
+  b: { values: [x, y] }
+parallelism: 4
+`;
+    const { sweep } = (await submit(grid)).json();
+    for (let i = 0; i < 4; i++) {
+      await scheduler.reconcile(sweep.id);
+      await completeQueued(sweep.id, () => 1);
+    }
+    await scheduler.reconcile(sweep.id);
+    const trials = await store.listTrials(sweep.id);
+    const combos = trials.map((t) => JSON.stringify(t.params));
+    expect(new Set(combos).size).toBe(6);
+    expect(trials).toHaveLength(6);
+    expect((await store.getSweep(sweep.id))?.state).toBe('completed');
+  });
+
+  it('serves health, an OpenAPI document and Prometheus-free metrics 404 when disabled', async () => {
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const doc = (await app.inject({ url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toContain('/v1/sweeps/{id}/leaderboard');
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+});

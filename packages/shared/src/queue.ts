@@ -1,0 +1,33 @@
+/** The BullMQ contract between the scheduler (producer) and the workers (consumers). */
+import type { Params } from '@rung/search';
+import type { TrainerSpec } from './sweep.js';
+
+/** @defaultValue the queue every trial of every sweep goes through. */
+export const DEFAULT_TRIAL_QUEUE = 'rung-trials';
+
+/** The payload of a trial job. The trial's state lives in Redis; this only says what to run. */
+export interface TrialJob {
+  sweepId: string;
+  number: number;
+  trialId: string;
+  trainer: TrainerSpec;
+  params: Params;
+  /** Seed for the trainer (weight init, shuffling): derived from the sweep seed and trial number. */
+  seed: number;
+}
+
+/**
+ * BullMQ job id of a trial's n-th enqueue. Derived, so a retried enqueue is a no-op while the job
+ * exists; BullMQ ids must not contain ':' nor be all digits, and trial ids never are.
+ */
+export function trialJobId(trialId: string, enqueue = 1): string {
+  return `${trialId}-e${enqueue}`;
+}
+
+/** The trainer's seed for a trial: stable, distinct per trial, within 31 bits for tfjs. */
+export function trialSeed(sweepSeed: number, number: number): number {
+  let h = (sweepSeed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (number + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) & 0x7fffffff;
+}

@@ -1,0 +1,105 @@
+/**
+ * Starts the real scheduler and workers as child processes (their built dist/ entries) against the
+ * test run's redis-server, each cluster isolated by a random key prefix and queue name.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../packages/store/src/local-redis-server.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
+const WORKER = join(ROOT, 'apps/gpu-worker/dist/main.js');
+
+export interface TestCluster {
+  api: string;
+  prefix: string;
+  workers: ChildProcess[];
+  scheduler: ChildProcess;
+  /** Output of every process so far, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(redisUrl: string, opts: { workers: number }): Promise<TestCluster> {
+  for (const entry of [SCHEDULER, WORKER]) {
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
+  }
+  const port = await freePort();
+  const prefix = `e2e-${randomUUID().slice(0, 8)}:`;
+  const env = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    RUNG_PREFIX: prefix,
+    RUNG_QUEUE: `q-${randomUUID().slice(0, 8)}`,
+    RUNG_PORT: String(port),
+    RUNG_HOST: '127.0.0.1',
+    RUNG_GPUS: 'none',
+    RUNG_CPU_SLOTS: '1',
+    RUNG_SHUTDOWN_GRACE_MS: '2000',
+    LOG_LEVEL: 'info',
+  };
+  let output = '';
+  const collect = (name: string, child: ChildProcess) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      output += `[${name}] ${c}`;
+    });
+    child.stderr?.on('data', (c: Buffer) => {
+      output += `[${name}!] ${c}`;
+    });
+    return child;
+  };
+  const scheduler = collect('scheduler', spawn(process.execPath, [SCHEDULER], { env }));
+  const workers = Array.from({ length: opts.workers }, (_, i) =>
+    collect(`worker-${i}`, spawn(process.execPath, [WORKER], { env: { ...env, RUNG_WORKER_ID: `w${i}` } })),
+  );
+  const api = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(`${api}/healthz`).then((r) => r.ok, () => false);
+    if (ok && (output.match(/worker ready/g)?.length ?? 0) >= opts.workers) break;
+    if (Date.now() > deadline) throw new Error(`cluster did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const stopOne = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  return {
+    api,
+    prefix,
+    workers,
+    scheduler,
+    logs: () => output,
+    async stop() {
+      await Promise.all(workers.map(stopOne));
+      await stopOne(scheduler);
+    },
+  };
+}
+
+/** Polls `GET path` until `done(body)` holds. */
+export async function waitFor<T>(
+  url: string,
+  done: (body: T) => boolean,
+  timeoutMs: number,
+  describe: () => string = () => '',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await (await fetch(url)).json()) as T;
+    if (done(body)) return body;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting on ${url}; last: ${JSON.stringify(body)}\n${describe()}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
