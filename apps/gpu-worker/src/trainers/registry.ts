@@ -44,10 +44,17 @@ const BUILT_IN: readonly TrainerEntry[] = [
   },
 ];
 
-const entries: ReadonlyMap<string, TrainerEntry> = new Map<string, TrainerEntry>(BUILT_IN.map((e) => [e.name, e]));
+const entries: ReadonlyMap<string, TrainerEntry> = new Map<string, TrainerEntry>(
+  BUILT_IN.map((e) => [e.name, e]),
+);
 
-/** Names and descriptions of every trainer this process knows, sorted by name. */
-export function listTrainers(): TrainerInfo[] {
+/** Names of the built-in trainers, sorted: what this worker registers in Redis. */
+export function listTrainers(): string[] {
+  return [...entries.keys()].sort();
+}
+
+/** Names and descriptions of the built-in trainers, sorted by name. */
+export function describeTrainers(): TrainerInfo[] {
   return [...entries.values()]
     .map(({ name, description }) => ({ name, description }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -65,7 +72,7 @@ export function hasTrainer(name: string): boolean {
  */
 export async function loadTrainer(name: string): Promise<Trainer> {
   const entry = entries.get(name);
-  if (!entry) throw new UnknownTrainerError(name, [...entries.keys()].sort());
+  if (!entry) throw new UnknownTrainerError(name, listTrainers());
   return asTrainer(await entry.load(), `trainer "${name}"`);
 }
 

@@ -33,6 +33,7 @@ export type TrainResult = Record<string, number>;
 /** A trainer module: the shape a user's module must export. */
 export interface Trainer {
   /** Train with `params`, reporting through `ctx`, until done or until `ctx.signal` aborts. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a trainer may simply not return anything.
   train(params: Params, ctx: TrainerContext): Promise<TrainResult | undefined | void>;
   /**
    * Whether the trial process selects a TensorFlow.js backend before training. A trainer that

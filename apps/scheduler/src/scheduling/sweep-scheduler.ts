@@ -129,7 +129,9 @@ export class SweepScheduler {
     }
 
     if (active === 0 && (created >= cap || exhausted)) {
-      await this.finish(sweep, exhausted && created < cap ? 'grid_exhausted' : 'run_cap');
+      // A grid's cap is its size unless run_cap is smaller: then the cap, not the grid, ended it.
+      const gridDone = exhausted || (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
+      await this.finish(sweep, gridDone ? 'grid_exhausted' : 'run_cap');
     }
   }
 

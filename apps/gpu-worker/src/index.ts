@@ -1,0 +1,27 @@
+/**
+ * @rung/gpu-worker — the BullMQ worker that trains trials in child processes. The process entry
+ * is `main.ts`; these exports are for tests and embedding.
+ */
+export { discoverGpus, type Gpu, parseNvidiaSmi } from './gpu-discovery.js';
+export { createPruner } from './pruner-choice.js';
+export { type Slot, SlotPool } from './slot-pool.js';
+export { runTrialJob, type TrialJobDeps, type TrialJobResult } from './trial-job.js';
+export {
+  startTrialProcess,
+  type TrialOutcome,
+  type TrialProcess,
+  type TrialProcessOptions,
+} from './trial-process/trial-process.js';
+export {
+  UnknownTrainerError,
+  describeTrainers,
+  hasTrainer,
+  listTrainers,
+} from './trainers/registry.js';
+export {
+  TrainerConfigError,
+  TrainingDivergedError,
+  type TrainResult,
+  type Trainer,
+  type TrainerContext,
+} from './trainers/trainer.js';

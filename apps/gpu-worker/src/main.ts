@@ -1,0 +1,155 @@
+/**
+ * The worker process: a BullMQ worker whose concurrency is its slot count (one per GPU, or
+ * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
+ * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
+ * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, LOG_LEVEL.
+ */
+import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { createLogger, intFromEnv, loadConfig, type TrialJob } from '@rung/shared';
+import { RungStore } from '@rung/store';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { discoverGpus } from './gpu-discovery.js';
+import { SlotPool } from './slot-pool.js';
+import { listTrainers } from './trainers/registry.js';
+import { runTrialJob } from './trial-job.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const env = process.env;
+  const workerId = env.RUNG_WORKER_ID || `worker-${hostname()}-${process.pid}`;
+  const logger = createLogger('gpu-worker', config.logLevel).child({ workerId });
+  const cpuSlots = intFromEnv(env, 'RUNG_CPU_SLOTS', 1, 1, 256);
+  const graceMs = intFromEnv(env, 'RUNG_SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000);
+  const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
+  const pool = SlotPool.fromGpus(gpus, cpuSlots);
+
+  // Workers wait out Redis outages (maxRetriesPerRequest: null), as BullMQ requires.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const store = new RungStore(redis, { prefix: config.prefix });
+  await store.registerTrainers(listTrainers(), workerId, Date.now());
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'rung_worker_' });
+  const trialsRun = new Counter({
+    name: 'rung_worker_trials_total',
+    help: 'Trials this worker ran, by how they ended',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const busy = new Gauge({
+    name: 'rung_worker_busy_slots',
+    help: 'Slots running a trial',
+    registers: [registry],
+  });
+  new Gauge({ name: 'rung_worker_slots', help: 'Slots of this worker', registers: [registry] }).set(
+    pool.size,
+  );
+
+  let closeRequested = false;
+  let shuttingDown = false;
+  const live = new Set<{ kill(): void }>();
+  const worker = new Worker<TrialJob>(
+    config.queue,
+    async (job) => {
+      const slot = pool.acquire();
+      busy.inc();
+      try {
+        const result = await runTrialJob(job.data, {
+          store,
+          workerId,
+          slot,
+          logger,
+          isShuttingDown: () => shuttingDown,
+          onProcess: (proc, done) => {
+            live.add(proc);
+            void done.finally(() => live.delete(proc));
+          },
+        });
+        trialsRun.inc({ result });
+        return result;
+      } finally {
+        busy.dec();
+        pool.release(slot);
+      }
+    },
+    {
+      connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: `${config.prefix}bull`,
+      concurrency: pool.size,
+      // A killed worker's jobs come back after the lock lapses; allow a few such crashes per trial.
+      maxStalledCount: 5,
+    },
+  );
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const { sweepId, number } = job.data;
+    logger.warn({ err, trialId: job.data.trialId, attemptsMade: job.attemptsMade }, 'job failed');
+    if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      void store.abandonTrial(
+        sweepId,
+        number,
+        `job failed ${job.attemptsMade} times: ${err.message}`,
+        Date.now(),
+      );
+    }
+  });
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+
+  const port = env.RUNG_WORKER_PORT ? intFromEnv(env, 'RUNG_WORKER_PORT', 0, 0, 65535) : undefined;
+  const http =
+    port === undefined
+      ? undefined
+      : createServer(async (req, res) => {
+          if (req.url === '/healthz') {
+            res.writeHead(worker.isRunning() ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(
+              JSON.stringify({
+                status: worker.isRunning() ? 'ok' : 'stopped',
+                workerId,
+                slots: pool.size,
+              }),
+            );
+          } else if (req.url === '/metrics') {
+            res.writeHead(200, { 'content-type': registry.contentType });
+            res.end(await registry.metrics());
+          } else {
+            res.writeHead(404).end();
+          }
+        }).listen(port, '127.0.0.1');
+
+  logger.info(
+    { slots: pool.slots.map((s) => s.id), gpus, trainers: listTrainers(), queue: config.queue },
+    'worker ready',
+  );
+
+  const shutdown = async (signal: string) => {
+    if (closeRequested) return;
+    closeRequested = true;
+    logger.info({ signal, active: live.size }, 'shutting down');
+    // worker.close() waits for active jobs with no deadline of its own: give trials a grace period,
+    // then kill their trainers and force-close; their jobs are retried elsewhere.
+    const closing = worker.close();
+    const timedOut = await Promise.race([
+      closing.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), graceMs)),
+    ]);
+    if (timedOut) {
+      shuttingDown = true;
+      for (const proc of live) proc.kill();
+      await worker.close(true);
+    }
+    http?.close();
+    await redis.quit().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

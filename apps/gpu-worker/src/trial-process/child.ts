@@ -1,0 +1,157 @@
+/**
+ * Entry point of a trial's child process (`node dist/trial-process/child.js`, forked with an IPC
+ * channel by `startTrialProcess`).
+ *
+ * It waits for `start`, loads the trainer, selects the TensorFlow.js backend, says `ready`, runs
+ * the trainer forwarding its reports, and ends with one `result` or `error` message. Anything the
+ * trainer does — throw, leak, hang, crash — stays in this process; the worker only sees messages
+ * and an exit status.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asTrainer, loadTrainer } from '../trainers/registry.js';
+import type { Trainer, TrainerContext } from '../trainers/trainer.js';
+import {
+  type ChildMessage,
+  checkMetrics,
+  checkStep,
+  ProtocolError,
+  parseParentMessage,
+  type StartMessage,
+} from './protocol.js';
+
+const send = process.send?.bind(process);
+if (!send) {
+  process.stderr.write('rung trial process: must be forked with an IPC channel\n');
+  process.exit(2);
+}
+
+const abort = new AbortController();
+let started = false;
+let finishing = false;
+
+// The worker going away (crash, SIGKILL) closes the channel: nobody is left to report to, and a
+// trainer left running would hold a GPU, so end at once.
+process.on('disconnect', () => process.exit(1));
+
+// Ctrl-C in a terminal signals the whole process group; the worker decides how its trials end
+// (stop, then kill after a grace period), so the child does not die on its own first.
+process.on('SIGINT', () => {});
+
+// A trainer may throw from a timer or a stream callback, outside the promise we await.
+process.on('uncaughtException', (err) => finishWithError(err));
+process.on('unhandledRejection', (reason) => finishWithError(reason));
+
+process.on('message', (raw: unknown) => {
+  let message: ReturnType<typeof parseParentMessage>;
+  try {
+    message = parseParentMessage(raw);
+  } catch (err) {
+    finishWithError(err);
+    return;
+  }
+  if (message.type === 'stop') {
+    if (started) abort.abort();
+    else finish({ type: 'result', stopped: true }, 0);
+    return;
+  }
+  if (started) {
+    finishWithError(new ProtocolError('received a second start message'));
+    return;
+  }
+  started = true;
+  run(message).catch(finishWithError);
+});
+
+async function run(start: StartMessage): Promise<void> {
+  process.title = `rung-trial ${start.trialId}`;
+  const log = (message: string): void => post({ type: 'log', message: String(message) });
+
+  const trainer = await resolveTrainer(start.trainer);
+  let backend = 'none';
+  if (trainer.tfjs !== false) {
+    // Imported here, not at the top: a trainer that does not use TensorFlow.js never loads it.
+    const { selectBackend } = await import('../trainers/tf-backend.js');
+    backend = await selectBackend(process.env.RUNG_TF_BACKEND, log);
+  }
+  post({ type: 'ready', backend });
+  if (abort.signal.aborted) {
+    // Stopped while loading (TensorFlow.js takes a second or more): do not start at all.
+    finish({ type: 'result', stopped: true }, 0);
+    return;
+  }
+
+  let last: Record<string, number> | undefined;
+  const ctx: TrainerContext = {
+    report(step, metrics) {
+      let message: ChildMessage;
+      try {
+        message = { type: 'report', step: checkStep(step), metrics: checkMetrics(metrics) };
+      } catch (err) {
+        // A TypeError, thrown into the trainer at the faulty call, with the protocol's wording.
+        throw new TypeError(`ctx.report: ${(err as Error).message}`);
+      }
+      last = message.metrics;
+      post(message);
+    },
+    signal: abort.signal,
+    options: start.trainer.options,
+    seed: start.seed,
+    backend,
+    log,
+  };
+
+  let returned: unknown;
+  try {
+    returned = await trainer.train(start.params, ctx);
+  } catch (err) {
+    // A trainer interrupted by the stop may well throw (an AbortError, a half-built tensor);
+    // that is the stop working, not a failure.
+    if (abort.signal.aborted) {
+      finish({ type: 'result', stopped: true, ...(last && { metrics: last }) }, 0);
+      return;
+    }
+    throw err;
+  }
+  const metrics =
+    returned === undefined || returned === null
+      ? last
+      : checkMetrics(returned, 'the metrics returned by train()');
+  finish({ type: 'result', stopped: abort.signal.aborted, ...(metrics && { metrics }) }, 0);
+}
+
+async function resolveTrainer(spec: StartMessage['trainer']): Promise<Trainer> {
+  if (spec.module === undefined) return await loadTrainer(spec.name);
+  const url = spec.module.startsWith('file:')
+    ? spec.module
+    : pathToFileURL(path.resolve(spec.module)).href;
+  return asTrainer(await import(url), `module trainer "${spec.name}" (${spec.module})`);
+}
+
+function post(message: ChildMessage): void {
+  if (process.connected) send!(message);
+}
+
+/** Sends the final message, then exits once it is flushed (exiting at once could drop it). */
+function finish(message: ChildMessage, exitCode: number): void {
+  if (finishing) return;
+  finishing = true;
+  if (!process.connected) process.exit(exitCode);
+  send!(message, undefined, {}, () => process.exit(exitCode));
+  // If the channel is wedged, the callback may never come; do not linger as an orphan.
+  setTimeout(() => process.exit(exitCode), 2000).unref();
+}
+
+function finishWithError(err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  finish(
+    {
+      type: 'error',
+      message: e.message || e.name || 'unknown error',
+      ...(e.stack && { stack: e.stack }),
+      ...(typeof code === 'string' && code !== '' && { code }),
+    },
+    1,
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * The IPC protocol between the worker and a trial's child process.
+ *
+ * parent → child: `start` once, then maybe `stop`.
+ * child → parent: `ready` (backend chosen), any number of `report` and `log`, then exactly one of
+ * `result` or `error`, then the child exits.
+ *
+ * Both sides validate what they receive: the child runs user code, and a trainer that corrupts
+ * its process must produce a clear error in the worker, not a malformed record in Redis.
+ */
+import type { Params } from '@rung/search';
+
+/** Which trainer to run, and its options. */
+export interface TrainerSpec {
+  /** A built-in trainer's name (see `listTrainers`), or the name a module trainer is known by. */
+  name: string;
+  /**
+   * Absolute path (or file URL) of a module trainer, from the worker's own config; never from a
+   * sweep, which can only name trainers. When absent, `name` must be a built-in trainer.
+   */
+  module?: string;
+  /** The sweep's `trainer.options`. */
+  options: Record<string, unknown>;
+}
+
+/** parent → child: run this trial. */
+export interface StartMessage {
+  type: 'start';
+  trialId: string;
+  trainer: TrainerSpec;
+  params: Params;
+  seed: number;
+}
+
+/** parent → child: abort the trainer's signal and finish. */
+export interface StopMessage {
+  type: 'stop';
+}
+
+/** Everything the parent sends. */
+export type ParentMessage = StartMessage | StopMessage;
+
+/** child → parent: the trainer is loaded and the backend initialised; training starts. */
+export interface ReadyMessage {
+  type: 'ready';
+  /** TensorFlow.js backend in use (`tensorflow`, `wasm`, `cpu`), or `none`. */
+  backend: string;
+}
+
+/** child → parent: one intermediate result. */
+export interface ReportMessage {
+  type: 'report';
+  step: number;
+  metrics: Record<string, number>;
+}
+
+/** child → parent: a line from `ctx.log`. */
+export interface LogMessage {
+  type: 'log';
+  message: string;
+}
+
+/** child → parent: the trainer returned. */
+export interface ResultMessage {
+  type: 'result';
+  /** The trainer's final metrics, else its last report's; absent when it reported nothing. */
+  metrics?: Record<string, number>;
+  /** True when it returned after a `stop`. */
+  stopped: boolean;
+}
+
+/** child → parent: the trainer (or loading it) failed. */
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+  stack?: string;
+  /** The error's `code`, e.g. `TRAINER_CONFIG` for a bad parameter, so it is not retried. */
+  code?: string;
+}
+
+/** Everything the child sends. */
+export type ChildMessage = ReadyMessage | ReportMessage | LogMessage | ResultMessage | ErrorMessage;
+
+/** A message that does not follow this protocol. */
+export class ProtocolError extends Error {
+  /** Stable code, as for the trainer errors. */
+  readonly code = 'TRIAL_PROTOCOL';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Validates a message received by the child. @throws ProtocolError */
+export function parseParentMessage(value: unknown): ParentMessage {
+  const m = record(value, 'message');
+  switch (m.type) {
+    case 'start': {
+      const trainer = record(m.trainer, 'start.trainer');
+      if (trainer.module !== undefined) string(trainer.module, 'start.trainer.module');
+      return {
+        type: 'start',
+        trialId: string(m.trialId, 'start.trialId'),
+        trainer: {
+          name: string(trainer.name, 'start.trainer.name'),
+          ...(trainer.module !== undefined && { module: trainer.module as string }),
+          options: record(trainer.options ?? {}, 'start.trainer.options'),
+        },
+        params: params(m.params, 'start.params'),
+        seed: integer(m.seed, 'start.seed'),
+      };
+    }
+    case 'stop':
+      return { type: 'stop' };
+    default:
+      throw new ProtocolError(`unknown message type ${JSON.stringify(m.type)} from the worker`);
+  }
+}
+
+/** Validates a message received by the parent. @throws ProtocolError */
+export function parseChildMessage(value: unknown): ChildMessage {
+  const m = record(value, 'message');
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready', backend: string(m.backend, 'ready.backend') };
+    case 'report':
+      return {
+        type: 'report',
+        step: checkStep(m.step, 'report.step'),
+        metrics: checkMetrics(m.metrics, 'report.metrics'),
+      };
+    case 'log':
+      return { type: 'log', message: string(m.message, 'log.message') };
+    case 'result': {
+      if (typeof m.stopped !== 'boolean') fail('result.stopped', 'a boolean', m.stopped);
+      const result: ResultMessage = { type: 'result', stopped: m.stopped };
+      if (m.metrics !== undefined) result.metrics = checkMetrics(m.metrics, 'result.metrics');
+      return result;
+    }
+    case 'error': {
+      const error: ErrorMessage = { type: 'error', message: string(m.message, 'error.message') };
+      if (m.stack !== undefined) error.stack = string(m.stack, 'error.stack');
+      if (m.code !== undefined) error.code = string(m.code, 'error.code');
+      return error;
+    }
+    default:
+      throw new ProtocolError(
+        `unknown message type ${JSON.stringify(m.type)} from the trial process`,
+      );
+  }
+}
+
+/**
+ * A report's step: a non-negative integer (an epoch, an iteration count), because pruners place
+ * reports on rungs by step.
+ * @throws ProtocolError
+ */
+export function checkStep(value: unknown, what = 'step'): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    fail(what, 'a non-negative integer', value);
+  }
+  return value;
+}
+
+/**
+ * Metrics: a plain object of finite numbers. NaN and Infinity are refused here, at the source,
+ * because JSON (IPC, Redis) cannot carry them and a pruner cannot rank them.
+ * @throws ProtocolError
+ */
+export function checkMetrics(value: unknown, what = 'metrics'): Record<string, number> {
+  const m = record(value, what);
+  const out: Record<string, number> = {};
+  for (const [name, v] of Object.entries(m)) {
+    if (name === '') throw new ProtocolError(`${what} has an empty metric name`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${what}.${name}`, 'a finite number', v);
+    out[name] = v;
+  }
+  return out;
+}
+
+function fail(what: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'number' ? String(got) : (JSON.stringify(got) ?? String(got));
+  throw new ProtocolError(`${what} must be ${expected}; got ${shown}`);
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(what, 'an object', value);
+  }
+  return value as Record<string, unknown>;
+}
+
+function string(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') fail(what, 'a non-empty string', value);
+  return value;
+}
+
+function integer(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(what, 'an integer', value);
+  return value;
+}
+
+function params(value: unknown, what: string): Params {
+  const p = record(value, what);
+  for (const [name, v] of Object.entries(p)) {
+    if (typeof v === 'object' && v !== null) params(v, `${what}.${name}`);
+    else if (!['string', 'number', 'boolean'].includes(typeof v) && v !== null) {
+      fail(`${what}.${name}`, 'a string, number, boolean, null or nested object', v);
+    }
+  }
+  return p as Params;
+}

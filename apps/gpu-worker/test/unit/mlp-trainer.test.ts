@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { train } from '../../src/trainers/mlp/mlp-trainer.js';
+import { selectBackend } from '../../src/trainers/tf-backend.js';
+import {
+  TrainerConfigError,
+  type TrainerContext,
+  TrainingDivergedError,
+} from '../../src/trainers/trainer.js';
+
+type Report = { step: number; metrics: Record<string, number> };
+
+let backend: string;
+beforeAll(async () => {
+  backend = await selectBackend();
+});
+
+/** A context that records reports; `onReport` may abort through the returned controller. */
+function context(
+  options: Record<string, unknown>,
+  seed = 1,
+  onReport?: (step: number, abort: AbortController) => void,
+) {
+  const reports: Report[] = [];
+  const controller = new AbortController();
+  const ctx: TrainerContext = {
+    report: (step, metrics) => {
+      reports.push({ step, metrics: { ...metrics } });
+      onReport?.(step, controller);
+    },
+    signal: controller.signal,
+    options,
+    seed,
+    backend,
+    log: () => {},
+  };
+  return { ctx, reports, controller };
+}
+
+// Small enough to train in well under a second per run.
+const SMALL = { samples: 600, epochs: 4 };
+
+describe('mlp trainer', () => {
+  it('learns: validation loss falls and accuracy beats chance', async () => {
+    const { ctx, reports } = context(SMALL);
+    const result = await train({}, ctx);
+    expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+    const first = reports[0]!.metrics;
+    const last = reports[3]!.metrics;
+    expect(Object.keys(last).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(last.val_loss).toBeLessThan(first.val_loss! * 0.9);
+    expect(last.loss).toBeLessThan(first.loss!);
+    // 4 classes: chance is 0.25.
+    expect(last.val_accuracy).toBeGreaterThan(0.55);
+    expect(result).toEqual(last);
+  });
+
+  it('gives the same curve for the same seed, and another for another seed', async () => {
+    const run = async (seed: number) => {
+      const { ctx, reports } = context({ samples: 300, epochs: 2 }, seed);
+      await train({ dropout: 0.3, hidden_units: 16 }, ctx);
+      return reports;
+    };
+    const a = await run(5);
+    expect(await run(5)).toEqual(a);
+    expect(await run(6)).not.toEqual(a);
+  });
+
+  it('takes epochs from the params over the options', async () => {
+    const { ctx, reports } = context({ samples: 200, epochs: 5 });
+    await train({ epochs: 2, hidden_layers: 0 }, ctx);
+    expect(reports.map((r) => r.step)).toEqual([1, 2]);
+  });
+
+  it('stops when the signal aborts, and frees every tensor', async () => {
+    const before = tf.memory().numTensors;
+    const { ctx, reports } = context({ samples: 300, epochs: 50 }, 1, (step, abort) => {
+      if (step === 2) abort.abort();
+    });
+    const result = await train({ batch_size: 16 }, ctx);
+    expect(reports.map((r) => r.step)).toEqual([1, 2]);
+    expect(result).toEqual(reports[1]!.metrics);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('does not train at all when already aborted', async () => {
+    const { ctx, reports, controller } = context(SMALL);
+    controller.abort();
+    await expect(train({}, ctx)).resolves.toBeUndefined();
+    expect(reports).toEqual([]);
+  });
+
+  it.each([
+    [{ learning_rte: 0.1 }, /unknown parameter "learning_rte"; known parameters: learning_rate/],
+    [{ activation: 'relux' }, /activation must be one of relu, tanh, elu, sigmoid; got "relux"/],
+    [{ optimizer: 'lbfgs' }, /optimizer must be one of/],
+    [{ dropout: 1 }, /dropout must be a number in \[0, 0\.95\]; got 1/],
+    [{ batch_size: 12.5 }, /batch_size must be an integer/],
+    [{ hidden_units: '64' }, /hidden_units must be an integer in \[1, 4096\]; got "64"/],
+    [{ learning_rate: 0 }, /learning_rate must be a number in \(0, 100\]/],
+  ])('rejects the bad params %j', async (params, message) => {
+    const { ctx, reports } = context(SMALL);
+    const err = await train(params, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainerConfigError);
+    expect((err as Error).message).toMatch(message);
+    expect(reports).toEqual([]);
+  });
+
+  it.each([
+    [{ dataset: 'mnist' }, /option dataset must be one of tabular, spirals/],
+    [{ sample: 100 }, /unknown option "sample"/],
+    [{ samples: 5 }, /option samples must be an integer in \[20,/],
+  ])('rejects the bad options %j', async (options, message) => {
+    const { ctx } = context(options);
+    await expect(train({}, ctx)).rejects.toThrow(message);
+  });
+
+  it('fails a diverging run with a clear error, and frees every tensor', async () => {
+    const before = tf.memory().numTensors;
+    const { ctx } = context({ samples: 300, epochs: 3 });
+    const err = await train({ optimizer: 'sgd', learning_rate: 50, activation: 'elu' }, ctx).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as Error).message).toMatch(
+      /diverged at epoch \d.*learning_rate 50 is likely too high/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains on the spirals data set too', async () => {
+    const { ctx, reports } = context({ dataset: 'spirals', samples: 300, epochs: 3 });
+    await train({ activation: 'tanh' }, ctx);
+    expect(reports).toHaveLength(3);
+    // 3 classes: chance is 1/3.
+    expect(reports[2]!.metrics.accuracy).toBeGreaterThan(0.4);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import {
+  asTrainer,
+  describeTrainers,
+  hasTrainer,
+  listTrainers,
+  loadTrainer,
+  UnknownTrainerError,
+} from '../../src/trainers/registry.js';
+
+describe('trainer registry', () => {
+  it('lists the built-in mlp trainer', () => {
+    expect(listTrainers()).toContain('mlp');
+    expect(hasTrainer('mlp')).toBe(true);
+    expect(describeTrainers().find((t) => t.name === 'mlp')?.description).toMatch(/MLP/);
+  });
+
+  it('loads mlp as a TensorFlow.js trainer', async () => {
+    const trainer = await loadTrainer('mlp');
+    expect(typeof trainer.train).toBe('function');
+    expect(trainer.tfjs).toBe(true);
+  });
+
+  it('rejects an unknown name, listing the known ones', async () => {
+    expect(hasTrainer('mlpp')).toBe(false);
+    const err = await loadTrainer('mlpp').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownTrainerError);
+    expect((err as Error).message).toBe('unknown trainer "mlpp"; this worker has: mlp');
+  });
+
+  it('checks the shape of a module trainer', () => {
+    expect(() => asTrainer({ default: () => {} }, 'module x')).toThrow(
+      'module x does not export a train(params, ctx) function',
+    );
+    const train = async () => undefined;
+    expect(asTrainer({ train, tfjs: false }, 'm')).toEqual({ train, tfjs: false });
+    expect(asTrainer({ train }, 'm').tfjs).toBe(true);
+  });
+});
