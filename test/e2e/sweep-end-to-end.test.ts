@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import type { SweepView, TrialRecordView } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type TestCluster, startCluster, waitFor } from '../support/cluster.js';
+import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
 
 let cluster: TestCluster;
 
@@ -29,7 +29,11 @@ async function submit(yaml: string): Promise<SweepView> {
 }
 
 const trialsOf = async (id: string) =>
-  ((await (await fetch(`${cluster.api}/v1/sweeps/${id}/trials`)).json()) as { trials: TrialRecordView[] }).trials;
+  (
+    (await (await fetch(`${cluster.api}/v1/sweeps/${id}/trials`)).json()) as {
+      trials: TrialRecordView[];
+    }
+  ).trials;
 
 describe('a sweep end to end', () => {
   it('trains every trial, prunes the hopeless ones and ranks the rest', async () => {
@@ -56,7 +60,10 @@ parallelism: 2
     expect(done.stopReason).toBe('grid_exhausted');
     const trials = await trialsOf(sweep.id);
     expect(trials).toHaveLength(6);
-    expect(trials.every((t) => ['completed', 'pruned'].includes(t.state)), JSON.stringify(trials)).toBe(true);
+    expect(
+      trials.every((t) => ['completed', 'pruned'].includes(t.state)),
+      JSON.stringify(trials),
+    ).toBe(true);
     // Both workers took part, and every trial says which tfjs backend trained it.
     expect(new Set(trials.map((t) => t.workerId)).size).toBe(2);
     expect(trials.every((t) => typeof t.backend === 'string')).toBe(true);
@@ -72,7 +79,9 @@ parallelism: 2
     const completed = trials.filter((t) => t.state === 'completed');
     for (const t of completed) expect(t.reports.map((r) => r.step)).toEqual([1, 2, 3, 4]);
 
-    const board = (await (await fetch(`${cluster.api}/v1/sweeps/${sweep.id}/leaderboard?limit=10`)).json()) as {
+    const board = (await (
+      await fetch(`${cluster.api}/v1/sweeps/${sweep.id}/leaderboard?limit=10`)
+    ).json()) as {
       trials: { number: number; value: number }[];
     };
     const values = board.trials.map((t) => t.value);
@@ -100,7 +109,10 @@ run_cap: 2
     );
     const victim = (await trialsOf(sweep.id))[0]!;
     const worker = cluster.workers[Number(victim.workerId!.slice(1))]!;
-    const children = execFileSync('pgrep', ['-P', String(worker.pid)]).toString().trim().split('\n');
+    const children = execFileSync('pgrep', ['-P', String(worker.pid)])
+      .toString()
+      .trim()
+      .split('\n');
     expect(children).toHaveLength(1);
     process.kill(Number(children[0]), 'SIGKILL');
 

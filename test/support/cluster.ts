@@ -23,7 +23,10 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(redisUrl: string, opts: { workers: number }): Promise<TestCluster> {
+export async function startCluster(
+  redisUrl: string,
+  opts: { workers: number },
+): Promise<TestCluster> {
   for (const entry of [SCHEDULER, WORKER]) {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
   }
@@ -53,12 +56,18 @@ export async function startCluster(redisUrl: string, opts: { workers: number }):
   };
   const scheduler = collect('scheduler', spawn(process.execPath, [SCHEDULER], { env }));
   const workers = Array.from({ length: opts.workers }, (_, i) =>
-    collect(`worker-${i}`, spawn(process.execPath, [WORKER], { env: { ...env, RUNG_WORKER_ID: `w${i}` } })),
+    collect(
+      `worker-${i}`,
+      spawn(process.execPath, [WORKER], { env: { ...env, RUNG_WORKER_ID: `w${i}` } }),
+    ),
   );
   const api = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(`${api}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${api}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok && (output.match(/worker ready/g)?.length ?? 0) >= opts.workers) break;
     if (Date.now() > deadline) throw new Error(`cluster did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));

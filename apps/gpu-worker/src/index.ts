@@ -5,6 +5,19 @@
 export { discoverGpus, type Gpu, parseNvidiaSmi } from './gpu-discovery.js';
 export { createPruner } from './pruner-choice.js';
 export { type Slot, SlotPool } from './slot-pool.js';
+export {
+  describeTrainers,
+  hasTrainer,
+  listTrainers,
+  UnknownTrainerError,
+} from './trainers/registry.js';
+export {
+  type Trainer,
+  TrainerConfigError,
+  type TrainerContext,
+  TrainingDivergedError,
+  type TrainResult,
+} from './trainers/trainer.js';
 export { runTrialJob, type TrialJobDeps, type TrialJobResult } from './trial-job.js';
 export {
   startTrialProcess,
@@ -12,16 +25,3 @@ export {
   type TrialProcess,
   type TrialProcessOptions,
 } from './trial-process/trial-process.js';
-export {
-  UnknownTrainerError,
-  describeTrainers,
-  hasTrainer,
-  listTrainers,
-} from './trainers/registry.js';
-export {
-  TrainerConfigError,
-  TrainingDivergedError,
-  type TrainResult,
-  type Trainer,
-  type TrainerContext,
-} from './trainers/trainer.js';

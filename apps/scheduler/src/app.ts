@@ -37,7 +37,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // reports syntax errors with line and column instead of Fastify's generic message.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser(
-    ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'],
+    [
+      'application/json',
+      'application/yaml',
+      'application/x-yaml',
+      'text/yaml',
+      'text/x-yaml',
+      'text/plain',
+    ],
     { parseAs: 'string' },
     (_req, body, done) => done(null, body),
   );
@@ -50,10 +57,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
-      return reply.code(status).send({ error: { code: 'invalid_request', message: (err as Error).message } });
+      return reply
+        .code(status)
+        .send({ error: { code: 'invalid_request', message: (err as Error).message } });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ error: { code: 'internal', message: 'internal error (see the scheduler log)' } });
+    return reply
+      .code(500)
+      .send({ error: { code: 'internal', message: 'internal error (see the scheduler log)' } });
   });
 
   await app.register(swagger, {
@@ -61,25 +72,37 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       info: {
         title: 'Rung API',
         version: '0.1.0',
-        description: 'Distributed hyperparameter search: submit sweeps, watch trials, read the leaderboard.',
+        description:
+          'Distributed hyperparameter search: submit sweeps, watch trials, read the leaderboard.',
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness and Redis reachability' } }, async (_req, reply) => {
-    try {
-      await ctx.store.redis.ping();
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', redis: 'unreachable' });
-    }
-  });
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'Liveness and Redis reachability' } },
+    async (_req, reply) => {
+      try {
+        await ctx.store.redis.ping();
+        return { status: 'ok' };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', redis: 'unreachable' });
+      }
+    },
+  );
 
-  app.get('/metrics', { schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    if (!ctx.metrics) return reply.code(404).send({ error: { code: 'not_found', message: 'metrics disabled' } });
-    return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_req, reply) => {
+      if (!ctx.metrics)
+        return reply.code(404).send({ error: { code: 'not_found', message: 'metrics disabled' } });
+      return reply
+        .type(ctx.metrics.registry.contentType)
+        .send(await ctx.metrics.registry.metrics());
+    },
+  );
 
   await app.register(async (scope) => sweepRoutes(scope, ctx));
   return app;

@@ -1,7 +1,7 @@
 /** Prometheus metrics of the scheduler; sweep and trial gauges are read from Redis at scrape time. */
 import { TRIAL_STATES } from '@rung/shared';
 import type { RungStore } from '@rung/store';
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SchedulerMetrics {
   registry: Registry;

@@ -3,8 +3,8 @@
  * Config from the environment (REDIS_URL, RUNG_PORT, RUNG_HOST, RUNG_PREFIX, RUNG_QUEUE, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
-import { type StoreEvent, RungStore } from '@rung/store';
-import { type TrialJob, createLogger, loadConfig } from '@rung/shared';
+import { createLogger, loadConfig, type TrialJob } from '@rung/shared';
+import { RungStore, type StoreEvent } from '@rung/store';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
       .then(async () => {
         const wasLeading = leading;
         leading = await lease.acquireOrRenew();
-        if (leading !== wasLeading) logger.info({ holder: lease.holder, leading }, 'leadership changed');
+        if (leading !== wasLeading)
+          logger.info({ holder: lease.holder, leading }, 'leadership changed');
         if (leading) await scheduler.tick();
       })
       .catch((err) => logger.error({ err }, 'scheduling pass failed'));

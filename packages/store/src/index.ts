@@ -2,13 +2,14 @@
  * @rung/store — the Redis-backed state of sweeps and trials (Lua compare-and-set transitions,
  * reports, rung data, the leaderboard) and the private redis-server of the local cluster.
  */
-export { RungStore, type StoreEvent, type StoreOptions, type StoredTrial } from './store.js';
-export { createKeys, parseTrialId, trialId, type Keys } from './keys.js';
+
+export { createKeys, type Keys, parseTrialId, trialId } from './keys.js';
 export {
-  REDIS_INSTALL_HINT,
   freePort,
   hasRedisServer,
-  startLocalRedis,
   type LocalRedis,
   type LocalRedisOptions,
+  REDIS_INSTALL_HINT,
+  startLocalRedis,
 } from './local-redis-server.js';
+export { RungStore, type StoredTrial, type StoreEvent, type StoreOptions } from './store.js';

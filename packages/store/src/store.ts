@@ -15,7 +15,7 @@ import {
   toLoss,
 } from '@rung/shared';
 import type { Redis } from 'ioredis';
-import { type Keys, createKeys, trialId } from './keys.js';
+import { createKeys, type Keys, trialId } from './keys.js';
 import {
   ADD_REPORT,
   CREATE_TRIAL,
@@ -235,7 +235,8 @@ export class RungStore {
     const fields: Record<string, string | number> = { finishedAt: outcome.now };
     if (outcome.pruneReason) fields.pruneReason = JSON.stringify(outcome.pruneReason);
     if (outcome.error) fields.error = outcome.error;
-    const value = outcome.value !== undefined && Number.isFinite(outcome.value) ? outcome.value : '';
+    const value =
+      outcome.value !== undefined && Number.isFinite(outcome.value) ? outcome.value : '';
     const ok =
       (await this.lua.rungFinishTrial(
         this.keys.trial(sweepId, number),
@@ -256,7 +257,12 @@ export class RungStore {
   }
 
   /** Cancels a queued or running trial (a cancelled sweep, or one past its max_duration). */
-  async cancelTrial(sweepId: string, number: number, reason: string, now: number): Promise<boolean> {
+  async cancelTrial(
+    sweepId: string,
+    number: number,
+    reason: string,
+    now: number,
+  ): Promise<boolean> {
     const [ok] = await this.lua.rungTransition(
       this.keys.trial(sweepId, number),
       this.keys.counts(sweepId),
@@ -274,7 +280,12 @@ export class RungStore {
    * Fails a queued or running trial from outside its run (its job failed for good, or was lost),
    * so the sweep is never left waiting on a trial that no worker will finish.
    */
-  async abandonTrial(sweepId: string, number: number, error: string, now: number): Promise<boolean> {
+  async abandonTrial(
+    sweepId: string,
+    number: number,
+    error: string,
+    now: number,
+  ): Promise<boolean> {
     const [ok] = await this.lua.rungTransition(
       this.keys.trial(sweepId, number),
       this.keys.counts(sweepId),
@@ -332,7 +343,11 @@ export class RungStore {
   }
 
   /** Completed trials, best first under `goal`. */
-  async leaderboard(sweepId: string, goal: SweepSpec['metric']['goal'], limit: number): Promise<StoredTrial[]> {
+  async leaderboard(
+    sweepId: string,
+    goal: SweepSpec['metric']['goal'],
+    limit: number,
+  ): Promise<StoredTrial[]> {
     const key = this.keys.leaderboard(sweepId);
     const members =
       goal === 'maximize'
@@ -343,7 +358,12 @@ export class RungStore {
 
   /** Losses that completed trials reported at `step` (the pruners' rung data). */
   async rungLosses(sweepId: string, step: number): Promise<number[]> {
-    const flat = await this.redis.zrange(`${this.keys.rungPrefix(sweepId)}${step}`, 0, -1, 'WITHSCORES');
+    const flat = await this.redis.zrange(
+      `${this.keys.rungPrefix(sweepId)}${step}`,
+      0,
+      -1,
+      'WITHSCORES',
+    );
     const losses: number[] = [];
     for (let i = 1; i < flat.length; i += 2) losses.push(Number(flat[i]));
     return losses;

@@ -32,7 +32,12 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
     async (req, reply) => {
       const format = String(req.headers['content-type'] ?? '').includes('json') ? 'json' : 'yaml';
-      const sweep = await createSweep(store, String(req.body ?? ''), format, (ctx.clock ?? Date.now)());
+      const sweep = await createSweep(
+        store,
+        String(req.body ?? ''),
+        format,
+        (ctx.clock ?? Date.now)(),
+      );
       req.log.info({ sweepId: sweep.id, sampler: sweep.sampler }, 'sweep created');
       ctx.onSweepCreated(sweep.id);
       return reply.code(201).send({ sweep });
@@ -47,7 +52,13 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.get<{ Params: { id: string } }>(
     '/v1/sweeps/:id',
-    { schema: { tags: ['sweeps'], summary: 'A sweep: state, counts by trial state, best trial', params: idParams } },
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'A sweep: state, counts by trial state, best trial',
+        params: idParams,
+      },
+    },
     async (req) => sweepOr404(req.params.id),
   );
 
@@ -100,7 +111,13 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
 
   app.post<{ Params: { id: string } }>(
     '/v1/sweeps/:id/cancel',
-    { schema: { tags: ['sweeps'], summary: 'Cancel a sweep and its queued and running trials', params: idParams } },
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Cancel a sweep and its queued and running trials',
+        params: idParams,
+      },
+    },
     async (req) => {
       const sweep = await sweepOr404(req.params.id);
       if (sweep.state === 'running') await ctx.scheduler.cancel(sweep.id);

@@ -3,12 +3,12 @@
  * result, so a scheduler restart or an upgrade never switches algorithms mid-sweep.
  */
 import {
-  type Sampler,
-  type SearchSpace,
   createGridSampler,
   createRandomSampler,
   createSobolSampler,
   gridSize,
+  type Sampler,
+  type SearchSpace,
 } from '@rung/search';
 import type { Method, SpecWarning, SweepSpec } from '@rung/shared';
 
@@ -43,7 +43,12 @@ export function resolveSampler(
     if (!FACTORIES[name]) {
       return {
         sampler: 'random',
-        warnings: [{ path: 'method', message: `${method} is not available yet: random search is used instead` }],
+        warnings: [
+          {
+            path: 'method',
+            message: `${method} is not available yet: random search is used instead`,
+          },
+        ],
       };
     }
     return { sampler: name, warnings: [] };
@@ -57,7 +62,8 @@ export function resolveSampler(
     warnings: [
       {
         path: 'method',
-        message: 'bayes: no Bayesian sampler is available in this build; random search is used instead',
+        message:
+          'bayes: no Bayesian sampler is available in this build; random search is used instead',
       },
     ],
   };

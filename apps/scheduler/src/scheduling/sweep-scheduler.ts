@@ -6,19 +6,19 @@
  * elected scheduler carries on exactly where the last one stopped.
  */
 import {
+  buildSpace,
+  createRng,
   type Params,
   type Sampler,
   type SearchSpace,
   type TrialRecord,
-  buildSpace,
-  createRng,
 } from '@rung/search';
 import {
+  isBetter,
   type Logger,
   type SweepSpec,
   type SweepView,
   type TrialJob,
-  isBetter,
   toLoss,
   trialJobId,
   trialSeed,
@@ -65,7 +65,7 @@ export class SweepScheduler {
   async reconcile(sweepId: string): Promise<void> {
     const { store, logger } = this.opts;
     const sweep = await store.getSweep(sweepId);
-    if (!sweep || sweep.state !== 'running') {
+    if (sweep?.state !== 'running') {
       this.runtimes.delete(sweepId);
       return;
     }
@@ -88,7 +88,9 @@ export class SweepScheduler {
     const cap = runCapOf(spec, runtime.space);
     const trials = await store.listTrials(sweepId);
     const inFlight = trials.filter((t) => t.state === 'queued' || t.state === 'running');
-    const history = trials.filter((t) => !inFlightState(t)).map((t) => toRecord(t, spec.metric.goal));
+    const history = trials
+      .filter((t) => !inFlightState(t))
+      .map((t) => toRecord(t, spec.metric.goal));
     const pending = inFlight.map((t) => t.point);
     // Re-adding a queued trial's job is a no-op while the job exists (its id is derived), and
     // brings back a job that was lost between creating the trial and enqueueing it.
@@ -130,13 +132,20 @@ export class SweepScheduler {
 
     if (active === 0 && (created >= cap || exhausted)) {
       // A grid's cap is its size unless run_cap is smaller: then the cap, not the grid, ended it.
-      const gridDone = exhausted || (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
+      const gridDone =
+        exhausted ||
+        (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
       await this.finish(sweep, gridDone ? 'grid_exhausted' : 'run_cap');
     }
   }
 
   /** Enqueues trial `number`'s job (idempotent: the job id derives from the trial id). */
-  private async enqueue(sweepId: string, spec: SweepSpec, number: number, params: Params): Promise<string> {
+  private async enqueue(
+    sweepId: string,
+    spec: SweepSpec,
+    number: number,
+    params: Params,
+  ): Promise<string> {
     const trialId = `${sweepId}-${number}`;
     const job: TrialJob = {
       sweepId,
@@ -168,7 +177,8 @@ export class SweepScheduler {
   }
 
   private async stop(sweep: SweepView, reason: 'max_duration' | 'target_reached'): Promise<void> {
-    if (await this.finish(sweep, reason)) await this.cancelInFlight(sweep.id, `sweep stopped: ${reason}`);
+    if (await this.finish(sweep, reason))
+      await this.cancelInFlight(sweep.id, `sweep stopped: ${reason}`);
   }
 
   private async finish(sweep: SweepView, reason: string): Promise<boolean> {

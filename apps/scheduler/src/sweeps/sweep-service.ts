@@ -1,7 +1,7 @@
 /** Creating sweeps: validation, sampler choice and storage, shared by the REST routes. */
 import { randomBytes } from 'node:crypto';
 import { buildSpace } from '@rung/search';
-import { RungError, type SweepView, parseSweepText } from '@rung/shared';
+import { parseSweepText, RungError, type SweepView } from '@rung/shared';
 import type { RungStore } from '@rung/store';
 import { resolveSampler, runCapOf } from '../scheduling/sampler-choice.js';
 

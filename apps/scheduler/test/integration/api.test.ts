@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type TrialJob, createLogger } from '@rung/shared';
+import { createLogger, type TrialJob } from '@rung/shared';
 import { RungStore } from '@rung/store';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SweepScheduler, buildApp } from '../../src/index.js';
+import { buildApp, SweepScheduler } from '../../src/index.js';
 
 let redis: Redis;
 let store: RungStore;
@@ -29,8 +29,16 @@ beforeAll(async () => {
   const prefix = `test-${randomUUID()}:`;
   redis = new Redis(url);
   store = new RungStore(redis, { prefix });
-  queue = new Queue<TrialJob>(`q-${randomUUID()}`, { connection: new Redis(url), prefix: `${prefix}bull` });
-  scheduler = new SweepScheduler({ store, queue, logger: createLogger('test', 'silent'), clock: () => now });
+  queue = new Queue<TrialJob>(`q-${randomUUID()}`, {
+    connection: new Redis(url),
+    prefix: `${prefix}bull`,
+  });
+  scheduler = new SweepScheduler({
+    store,
+    queue,
+    logger: createLogger('test', 'silent'),
+    clock: () => now,
+  });
   app = await buildApp({ store, scheduler, onSweepCreated: () => undefined, clock: () => now });
 });
 
@@ -41,7 +49,12 @@ afterAll(async () => {
 });
 
 async function submit(body: string, type = 'application/yaml') {
-  return app.inject({ method: 'POST', url: '/v1/sweeps', payload: body, headers: { 'content-type': type } });
+  return app.inject({
+    method: 'POST',
+    url: '/v1/sweeps',
+    payload: body,
+    headers: { 'content-type': type },
+  });
 }
 
 /** Plays a worker: runs every queued trial of a sweep to completion with the given value. */
@@ -50,7 +63,11 @@ async function completeQueued(sweepId: string, value: (n: number) => number) {
     if (t.state !== 'queued') continue;
     const started = await store.startTrial(sweepId, t.number, 'w', now);
     if (!started.ok) continue;
-    await store.addReport(sweepId, t.number, started.attempt, { step: 1, metrics: { val_loss: value(t.number) }, at: now });
+    await store.addReport(sweepId, t.number, started.attempt, {
+      step: 1,
+      metrics: { val_loss: value(t.number) },
+      at: now,
+    });
     await store.finishTrial(
       sweepId,
       t.number,
@@ -147,7 +164,10 @@ describe('REST API and scheduling loop', () => {
     await scheduler.reconcile(sweep.id);
     await completeQueued(sweep.id, (n) => (n === 1 ? 0.5 : 0.9));
     await scheduler.reconcile(sweep.id);
-    expect(await store.getSweep(sweep.id)).toMatchObject({ state: 'completed', stopReason: 'target_reached' });
+    expect(await store.getSweep(sweep.id)).toMatchObject({
+      state: 'completed',
+      stopReason: 'target_reached',
+    });
   });
 
   it('runs a grid to exhaustion without repeating a combination', async () => {

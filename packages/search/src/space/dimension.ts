@@ -43,7 +43,7 @@ export interface CategoricalDimension {
 
 export type Dimension = NumericDimension | CategoricalDimension;
 
-const clamp01 = (u: number) => (u < 0 ? 0 : u > 1 ? 1 : u);
+const clamp01 = (u: number) => (u < 0 ? 0 : Math.min(u, 1));
 
 /** Rounds to a multiple of q without binary noise (0.1 * 3 → 0.3, not 0.30000000000000004). */
 function roundTo(v: number, q: number): number {

@@ -2,8 +2,8 @@
  * The search space of a sweep: its parameter specs flattened into dimensions, and the two-way
  * mapping between a sampler's `Point` and the nested `Params` a trainer receives.
  */
-import { type Dimension, categoricalDimension, intDimension, realDimension } from './dimension.js';
-import type { ParamValue, ParameterSpecs, Params } from './parameter-spec.js';
+import { categoricalDimension, type Dimension, intDimension, realDimension } from './dimension.js';
+import type { ParameterSpecs, Params, ParamValue } from './parameter-spec.js';
 
 /**
  * A position in the search space, one number per dimension (in `space.dimensions` order):
@@ -57,7 +57,7 @@ export function buildSpace(specs: ParameterSpecs): SearchSpace {
       return dimensions.map((dim) => {
         const value = lookup(params, dim.name);
         if (dim.kind === 'categorical') {
-          const index = dim.values.findIndex((v) => v === value);
+          const index = dim.values.indexOf(value);
           if (index < 0)
             throw new Error(`${dim.name}: ${JSON.stringify(value)} is not one of the values`);
           return index;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { parseSweepSpecForTest } from './spec-fixture.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RungStore } from '../../src/index.js';
+import { parseSweepSpecForTest } from './spec-fixture.js';
 
 let redis: Redis;
 let store: RungStore;
@@ -54,7 +54,13 @@ describe('RungStore', () => {
     const report = { step: 1, metrics: { val_loss: 1 }, at: 3 };
     expect(await store.addReport('sw-c', 0, first, report)).toBe('superseded');
     expect(await store.addReport('sw-c', 0, first + 1, report)).toBe('running');
-    const fin = await store.finishTrial('sw-c', 0, first, { state: 'completed', value: 1, now: 4 }, spec.metric);
+    const fin = await store.finishTrial(
+      'sw-c',
+      0,
+      first,
+      { state: 'completed', value: 1, now: 4 },
+      spec.metric,
+    );
     expect(fin).toBe(false);
     expect((await store.getSweep('sw-c'))?.counts.running).toBe(1);
   });
@@ -66,11 +72,21 @@ describe('RungStore', () => {
       const attempt = await runningTrial('sw-d', n);
       await store.addReport('sw-d', n, attempt, { step: 1, metrics: { val_loss: v + 1 }, at: 1 });
       await store.addReport('sw-d', n, attempt, { step: 2, metrics: { val_loss: v }, at: 2 });
-      await store.finishTrial('sw-d', n, attempt, { state: 'completed', value: v, now: 3 }, spec.metric);
+      await store.finishTrial(
+        'sw-d',
+        n,
+        attempt,
+        { state: 'completed', value: v, now: 3 },
+        spec.metric,
+      );
     }
     expect((await store.rungLosses('sw-d', 1)).sort()).toEqual([1.2, 1.5, 1.9]);
-    expect((await store.leaderboard('sw-d', 'minimize', 10)).map((t) => t.value)).toEqual([0.2, 0.5, 0.9]);
-    expect((await store.leaderboard('sw-d', 'maximize', 2)).map((t) => t.value)).toEqual([0.9, 0.5]);
+    expect((await store.leaderboard('sw-d', 'minimize', 10)).map((t) => t.value)).toEqual([
+      0.2, 0.5, 0.9,
+    ]);
+    expect((await store.leaderboard('sw-d', 'maximize', 2)).map((t) => t.value)).toEqual([
+      0.9, 0.5,
+    ]);
     const trial = await store.getTrial('sw-d', 1);
     expect(trial?.reports.map((r) => r.step)).toEqual([1, 2]);
   });
@@ -88,7 +104,9 @@ describe('RungStore', () => {
 
   it('moves a sweep by compare-and-set', async () => {
     await store.createSweep('sw-f', spec, { sampler: 'random', warnings: [], now: 1 });
-    expect(await store.transitionSweep('sw-f', ['running'], 'completed', { stopReason: 'run_cap' })).toBe(true);
+    expect(
+      await store.transitionSweep('sw-f', ['running'], 'completed', { stopReason: 'run_cap' }),
+    ).toBe(true);
     expect(await store.transitionSweep('sw-f', ['running'], 'cancelled')).toBe(false);
     expect(await store.createTrial('sw-f', 0, {}, [], 1)).toBe('not_running');
     expect((await store.getSweep('sw-f'))?.stopReason).toBe('run_cap');
