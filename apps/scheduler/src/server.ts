@@ -82,6 +82,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Closing waits on Redis; if Redis is gone, do not hang the supervisor that asked us to stop.
+    setTimeout(() => {
+      logger.warn('shutdown deadline passed: exiting');
+      process.exit(1);
+    }, 8_000).unref();
     clearInterval(interval);
     if (kickTimer) clearTimeout(kickTimer);
     await app.close();

@@ -19,6 +19,8 @@ export interface LocalRedis {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
+  /** Settles when the server exits, for whatever reason (so a supervisor can report a crash). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the server (SIGTERM: Redis flushes the AOF first) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -72,19 +74,22 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
     '--logfile',
     '',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal must reach only the supervisor, which stops
+  // the workers while Redis is still there to take their last writes, and Redis last.
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await waitUntilReady(child, port);
   let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
+  const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
       exited = true;
-      resolve();
+      resolve({ code, signal });
     });
   });
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid!,
+    exited: exitPromise,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');

@@ -57,7 +57,7 @@ export function buildSpace(specs: ParameterSpecs): SearchSpace {
       return dimensions.map((dim) => {
         const value = lookup(params, dim.name);
         if (dim.kind === 'categorical') {
-          const index = dim.values.indexOf(value);
+          const index = dim.values.indexOf(value as ParamValue);
           if (index < 0)
             throw new Error(`${dim.name}: ${JSON.stringify(value)} is not one of the values`);
           return index;
