@@ -47,3 +47,11 @@ export type {
   ParamValue,
 } from './space/parameter-spec.js';
 export { buildSpace, nest, type Point, type SearchSpace } from './space/search-space.js';
+export { createMultivariateTpeSampler, createTpeSampler } from './samplers/tpe/tpe-sampler.js';
+export {
+  TPE_DEFAULTS,
+  defaultGamma,
+  type GammaFunction,
+  type TpeOptions,
+  type TpeScoring,
+} from './samplers/tpe/options.js';

@@ -6,6 +6,7 @@ import type { Sampler } from '../src/index.js';
 import { createGridSampler } from '../src/samplers/grid.js';
 import { createRandomSampler } from '../src/samplers/random.js';
 import { createSobolSampler } from '../src/samplers/sobol/sobol-sampler.js';
+import { createMultivariateTpeSampler, createTpeSampler } from '../src/samplers/tpe/tpe-sampler.js';
 
 export interface SamplerUnderTest {
   readonly name: string;
@@ -18,4 +19,10 @@ export const samplersUnderTest: readonly SamplerUnderTest[] = [
   { name: 'random', create: createRandomSampler, supportsContinuous: true },
   { name: 'sobol', create: createSobolSampler, supportsContinuous: true },
   { name: 'grid', create: createGridSampler, supportsContinuous: false },
+  { name: 'tpe', create: () => createTpeSampler(), supportsContinuous: true },
+  {
+    name: 'tpe-multivariate',
+    create: () => createMultivariateTpeSampler(),
+    supportsContinuous: true,
+  },
 ];

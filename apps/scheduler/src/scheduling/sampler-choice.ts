@@ -21,6 +21,8 @@ const FACTORIES: Partial<Record<SamplerName, () => Sampler>> = {
   grid: createGridSampler,
   random: createRandomSampler,
   sobol: createSobolSampler,
+  tpe: () => createTpeSampler(),
+  'tpe-multivariate': () => createMultivariateTpeSampler(),
 };
 
 /** Registers a sampler implementation under a name (used as the model-based samplers land). */

@@ -64,8 +64,8 @@ export class ObservationCache {
     if (!model) {
       // A space object seen for the first time may still equal the cached one (same specs):
       // then keep the cache, and its memoized cells.
-      model = this.model && this.model.key === modelSpaceOf(space).key ? this.model : undefined;
-      model ??= modelSpaceOf(space);
+      const built = modelSpaceOf(space);
+      model = this.model?.key === built.key ? this.model : built;
       this.modelBySpace.set(space, model);
     }
     if (model !== this.model) {
@@ -104,7 +104,7 @@ export class ObservationCache {
     }
     if (k !== old.length) return false;
     this.seen = seen;
-    this.observations = seen.flatMap((s) => (s.observation ? [s.observation] : []));
+    this.observations = observationsOf(seen);
     if (fresh.length > BULK_INSERT) this.sortAll();
     else {
       for (const obs of fresh) {
@@ -119,7 +119,7 @@ export class ObservationCache {
 
   private rebuild(history: readonly TrialRecord[]): void {
     this.seen = history.map((r) => this.read(r));
-    this.observations = this.seen.flatMap((s) => (s.observation ? [s.observation] : []));
+    this.observations = observationsOf(this.seen);
     this.sortAll();
   }
 
@@ -147,6 +147,12 @@ export class ObservationCache {
           : undefined,
     };
   }
+}
+
+function observationsOf(seen: readonly Snapshot[]): Observation[] {
+  const out: Observation[] = [];
+  for (const s of seen) if (s.observation) out.push(s.observation);
+  return out;
 }
 
 function sameRecord(s: Snapshot, r: TrialRecord): boolean {

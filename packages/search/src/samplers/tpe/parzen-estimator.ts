@@ -16,6 +16,12 @@ import type { Discretizer } from './discrete-cells.js';
 import type { ModelDimension } from './model-space.js';
 import { defaultWeights } from './options.js';
 import {
+  NEGLIGIBLE_TERM,
+  type SortedKernels,
+  sortedLogSumExp,
+  sortKernels,
+} from './sorted-kernels.js';
+import {
   EPS,
   kernelCellMass,
   LOG_SQRT_2PI,
@@ -41,6 +47,10 @@ export interface NumericKernels {
   readonly logNorm: Float64Array;
   /** ln(mass in [0, 1] + EPS), the normalizer of discrete masses. */
   readonly logAccept: Float64Array;
+  /** ln(weight) + logNorm: the whole constant of a kernel's log term. */
+  readonly logWeightNorm: Float64Array;
+  /** Univariate continuous dimensions: the kernels sorted by centre, for fast scoring. */
+  readonly sorted: SortedKernels | undefined;
 }
 
 /** Kernels of one categorical dimension; index `observations` is the (uniform) prior. */
@@ -122,9 +132,10 @@ export function buildParzenEstimator(
     const mu = new Float64Array(size);
     for (let k = 0; k < n; k++) mu[k] = input.points[k]![j]!;
     mu[n] = 0.5;
-    const sigma = params.multivariate
-      ? scottSigmas(n, input.dims.length)
-      : adaptiveSigmas(mu, input.sorted?.[j], params.considerEndpoints);
+    const order = params.multivariate ? undefined : sortedOrder(mu, input.sorted?.[j]);
+    const sigma = order
+      ? adaptiveSigmas(mu, order, params.considerEndpoints)
+      : scottSigmas(n, input.dims.length);
     // Magic clip: no kernel narrower than the range over min(100, kernels + 1), none wider than it.
     const minSigma = 1 / Math.min(100, 1 + size);
     for (let k = 0; k < size; k++) sigma[k] = Math.min(1, Math.max(minSigma, sigma[k]!));
@@ -132,30 +143,47 @@ export function buildParzenEstimator(
     const invSigma = new Float64Array(size);
     const logNorm = new Float64Array(size);
     const logAccept = new Float64Array(size);
+    const logWeightNorm = new Float64Array(size);
+    // Most kernels of a large group sit at the clip and well inside [0, 1] (acceptance exactly 1):
+    // their logs are computed once.
+    const logMinSigma = bandwidthWeighted ? 0 : Math.log(minSigma);
+    const logEps1 = Math.log(1 + EPS);
+    // Local copies of imports: loaders that compile ESM to getters (tsx, vitest) would otherwise
+    // pay a property lookup per kernel.
+    const acceptance = unitAcceptance;
+    const logSqrt2Pi = LOG_SQRT_2PI;
+    const eps = EPS;
     for (let k = 0; k < size; k++) {
       const s = sigma[k]!;
-      const accept = unitAcceptance(mu[k]!, s);
+      const accept = acceptance(mu[k]!, s);
+      const logSigma = bandwidthWeighted ? 0 : s === minSigma ? logMinSigma : Math.log(s);
       invSigma[k] = 1 / s;
-      logNorm[k] = -LOG_SQRT_2PI - (bandwidthWeighted ? 0 : Math.log(s)) - Math.log(accept);
-      logAccept[k] = Math.log(accept + EPS);
+      logNorm[k] = -logSqrt2Pi - logSigma - (accept === 1 ? 0 : Math.log(accept));
+      logAccept[k] = accept === 1 ? logEps1 : Math.log(accept + eps);
+      logWeightNorm[k] = logWeights[k]! + logNorm[k]!;
     }
     const cells = dim.kind === 'discrete' ? dim.cells : undefined;
-    return { kind: 'numeric', cells, mu, sigma, invSigma, logNorm, logAccept };
+    const sorted = order && !cells ? sortKernels(mu, sigma, logWeightNorm, order) : undefined;
+    return {
+      kind: 'numeric',
+      cells,
+      mu,
+      sigma,
+      invSigma,
+      logNorm,
+      logAccept,
+      logWeightNorm,
+      sorted,
+    };
   });
   return { observations: n, logWeights, cumWeights, dims };
 }
 
 /**
- * Optuna's univariate bandwidths: each centre's distance to its farther neighbour in the sorted
- * centres (prior included, the bounds 0 and 1 at the ends). Without `considerEndpoints` the
- * outermost centres look only inwards. Ties are ordered by kernel index, so the result does not
- * depend on how the caller found the order.
+ * All kernels (the prior, index `observations`, centred at 0.5) in (centre, index) order. Ties go
+ * by kernel index, so the order does not depend on how the caller found `sortedObservations`.
  */
-function adaptiveSigmas(
-  mu: Float64Array,
-  sortedObservations: Int32Array | undefined,
-  considerEndpoints: boolean,
-): Float64Array {
+function sortedOrder(mu: Float64Array, sortedObservations: Int32Array | undefined): Int32Array {
   const size = mu.length;
   const n = size - 1;
   let sortedObs = sortedObservations;
@@ -163,7 +191,7 @@ function adaptiveSigmas(
     sortedObs = Int32Array.from({ length: n }, (_, k) => k);
     sortedObs.sort((a, b) => mu[a]! - mu[b]! || a - b);
   }
-  // Merge the prior (index n, centre 0.5) in after every observation at or below 0.5.
+  // Merge the prior in after every observation at or below 0.5.
   const order = new Int32Array(size);
   let at = 0;
   let placed = false;
@@ -176,7 +204,20 @@ function adaptiveSigmas(
     order[at++] = k;
   }
   if (!placed) order[at] = n;
+  return order;
+}
 
+/**
+ * Optuna's univariate bandwidths: each centre's distance to its farther neighbour in the sorted
+ * centres (prior included, the bounds 0 and 1 at the ends). Without `considerEndpoints` the
+ * outermost centres look only inwards.
+ */
+function adaptiveSigmas(
+  mu: Float64Array,
+  order: Int32Array,
+  considerEndpoints: boolean,
+): Float64Array {
+  const size = mu.length;
   const sigma = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     const here = mu[order[i]!]!;
@@ -271,8 +312,10 @@ export function addKernelLogPdfs(
   if (dim.cells) {
     const { lo, hi } = dim.cells.cellOf(x);
     const logAccept = dim.logAccept;
+    const cellMass = kernelCellMass; // a local copy, as in buildParzenEstimator
+    const eps = EPS;
     for (let k = 0; k < size; k++) {
-      out[k]! += Math.log(kernelCellMass(mu[k]!, invSigma[k]!, lo, hi) + EPS) - logAccept[k]!;
+      out[k]! += Math.log(cellMass(mu[k]!, invSigma[k]!, lo, hi) + eps) - logAccept[k]!;
     }
     return;
   }
@@ -292,10 +335,19 @@ export function mixtureLogPdf(est: ParzenEstimator, terms: Float64Array): number
     terms[k] = t;
     if (t > max) max = t;
   }
-  if (max === -Infinity) return max;
+  return max + Math.log(sumExpBelow(terms, max));
+}
+
+/** Σ_k exp(terms[k] - max), skipping negligible terms (most, far from x); 0 if max is -∞. */
+function sumExpBelow(terms: Float64Array, max: number): number {
+  if (max === -Infinity) return 0;
+  const negligible = NEGLIGIBLE_TERM; // a local copy, as in buildParzenEstimator
   let sum = 0;
-  for (let k = 0; k < terms.length; k++) sum += Math.exp(terms[k]! - max);
-  return max + Math.log(sum);
+  for (let k = 0; k < terms.length; k++) {
+    const d = terms[k]! - max;
+    if (d > negligible) sum += Math.exp(d);
+  }
+  return sum;
 }
 
 /** ln density of dimension `j` alone at `x` (univariate TPE). `scratch`: length ≥ kernels. */
@@ -305,6 +357,8 @@ export function dimensionLogPdf(
   x: number,
   scratch: Float64Array,
 ): number {
+  const dim = est.dims[j]!;
+  if (dim.kind === 'numeric' && dim.sorted) return sortedLogSumExp(dim.sorted, x);
   const terms = scratch.subarray(0, est.observations + 1).fill(0);
   addKernelLogPdfs(est, j, x, terms);
   return mixtureLogPdf(est, terms);

@@ -4,6 +4,10 @@
  * the best gamma(n) and one g(x) to the rest (plus, with the constant liar, the pending trials
  * as if they had the worst loss), draw `candidates` points from l and keep the one maximizing
  * ln l(x) - ln g(x), which maximizes expected improvement under TPE's model.
+ *
+ * By default candidates are scored as Optuna 3.1 scores them, bandwidths included (see
+ * `TpeScoring`): that is what the published Optuna 3.1 baseline measured. `scoring: 'density'`
+ * gives the normalized densities of Optuna 3.5 and later.
  */
 import type { Rng } from '../../random/rng.js';
 import type { Sampler, SuggestContext } from '../sampler.js';

@@ -3,7 +3,15 @@
  * probability mass of an interval, the log-density constant and inverse-CDF sampling.
  */
 import type { Rng } from '../../random/rng.js';
-import { normalCdf, normalQuantile } from '../../space/normal.js';
+import {
+  normalCdf as importedCdf,
+  normalQuantile as importedQuantile,
+} from '../../space/normal.js';
+
+// Module-level copies: loaders that compile ESM imports to getters (tsx, vitest) would otherwise
+// pay a property lookup per call, and these run once per kernel.
+const normalCdf = importedCdf;
+const normalQuantile = importedQuantile;
 
 /** Floor added to probabilities before taking logs, as Optuna does (a mass of 0 → log 1e-12). */
 export const EPS = 1e-12;
@@ -43,8 +51,15 @@ export function kernelCellMass(mu: number, invSigma: number, lo: number, hi: num
 
 /** Mass of N(mu, sigma²) inside [0, 1]: the normalizer of a kernel truncated to the unit interval. */
 export function unitAcceptance(mu: number, sigma: number): number {
-  return normalMass(-mu / sigma, (1 - mu) / sigma);
+  const za = -mu / sigma;
+  const zb = (1 - mu) / sigma;
+  // Beyond 8.5σ on both sides the tails sum to < 2e-17, and 1 minus that rounds to exactly 1:
+  // the shortcut gives the same double as the full computation, without two CDF evaluations.
+  if (za < -FAR && zb > FAR) return 1;
+  return normalMass(za, zb);
 }
+
+const FAR = 8.5;
 
 /**
  * One draw from N(mu, sigma²) truncated to [0, 1], by inverting the CDF (one uniform per draw,
