@@ -5,7 +5,9 @@
 import {
   createGridSampler,
   createRandomSampler,
+  createMultivariateTpeSampler,
   createSobolSampler,
+  createTpeSampler,
   gridSize,
   type Sampler,
   type SearchSpace,
