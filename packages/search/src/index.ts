@@ -31,6 +31,14 @@ export {
   sobolPoints,
 } from './samplers/sobol/sequence.js';
 export { createSobolSampler } from './samplers/sobol/sobol-sampler.js';
+export {
+  defaultGamma,
+  type GammaFunction,
+  TPE_DEFAULTS,
+  type TpeOptions,
+  type TpeScoring,
+} from './samplers/tpe/options.js';
+export { createMultivariateTpeSampler, createTpeSampler } from './samplers/tpe/tpe-sampler.js';
 export type { CategoricalDimension, Dimension, NumericDimension } from './space/dimension.js';
 export { MAX_GRID_VALUES } from './space/dimension.js';
 export type {
@@ -47,11 +55,3 @@ export type {
   ParamValue,
 } from './space/parameter-spec.js';
 export { buildSpace, nest, type Point, type SearchSpace } from './space/search-space.js';
-export { createMultivariateTpeSampler, createTpeSampler } from './samplers/tpe/tpe-sampler.js';
-export {
-  TPE_DEFAULTS,
-  defaultGamma,
-  type GammaFunction,
-  type TpeOptions,
-  type TpeScoring,
-} from './samplers/tpe/options.js';

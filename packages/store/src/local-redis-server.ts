@@ -79,12 +79,14 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await waitUntilReady(child, port);
   let exited = false;
-  const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = true;
-      resolve({ code, signal });
-    });
-  });
+  const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve) => {
+      child.once('exit', (code, signal) => {
+        exited = true;
+        resolve({ code, signal });
+      });
+    },
+  );
   return {
     url: `redis://127.0.0.1:${port}`,
     port,

@@ -4,8 +4,8 @@
  */
 import {
   createGridSampler,
-  createRandomSampler,
   createMultivariateTpeSampler,
+  createRandomSampler,
   createSobolSampler,
   createTpeSampler,
   gridSize,
