@@ -25,7 +25,7 @@ export interface TestCluster {
 
 export async function startCluster(
   redisUrl: string,
-  opts: { workers: number },
+  opts: { workers: number; env?: Record<string, string> },
 ): Promise<TestCluster> {
   for (const entry of [SCHEDULER, WORKER]) {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build first`);
@@ -43,6 +43,7 @@ export async function startCluster(
     RUNG_CPU_SLOTS: '1',
     RUNG_SHUTDOWN_GRACE_MS: '2000',
     LOG_LEVEL: 'info',
+    ...opts.env,
   };
   let output = '';
   const collect = (name: string, child: ChildProcess) => {

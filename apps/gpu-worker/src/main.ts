@@ -2,7 +2,8 @@
  * The worker process: a BullMQ worker whose concurrency is its slot count (one per GPU, or
  * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
- * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, LOG_LEVEL.
+ * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
+ * LOG_LEVEL.
  */
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const logger = createLogger('gpu-worker', config.logLevel).child({ workerId });
   const cpuSlots = intFromEnv(env, 'RUNG_CPU_SLOTS', 1, 1, 256);
   const graceMs = intFromEnv(env, 'RUNG_SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000);
+  // How long a job stays ours without a lock renewal; a dead worker's trials come back after it.
+  const lockMs = intFromEnv(env, 'RUNG_JOB_LOCK_MS', 30_000, 1000, 600_000);
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
   const pool = SlotPool.fromGpus(gpus, cpuSlots);
 
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
       concurrency: pool.size,
       // A killed worker's jobs come back after the lock lapses; allow a few such crashes per trial.
       maxStalledCount: 5,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
     },
   );
   worker.on('failed', (job, err) => {

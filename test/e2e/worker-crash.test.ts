@@ -1,0 +1,65 @@
+/**
+ * At-least-once delivery, exactly-once effect: a worker killed with SIGKILL mid-trial loses its
+ * job lock, BullMQ hands the job to the other worker, and the trial runs again to completion under
+ * a new attempt — counted once, never lost.
+ */
+import type { SweepView, TrialRecordView } from '@rung/shared';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  // A short job lock so the dead worker's job comes back in seconds, not half a minute.
+  cluster = await startCluster(inject('redisUrl'), {
+    workers: 2,
+    env: { RUNG_JOB_LOCK_MS: '2000' },
+  });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('a worker killed mid-trial', () => {
+  it('has its trial retried by another worker and counted once', async () => {
+    const res = await fetch(`${cluster.api}/v1/sweeps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/yaml' },
+      body: `
+method: random
+parameters:
+  learning_rate: { values: [0.01] }
+trainer: { name: mlp, options: { epochs: 12, samples: 1500 } }
+parallelism: 1
+run_cap: 1
+`,
+    });
+    const { sweep } = (await res.json()) as { sweep: SweepView };
+    const trialsUrl = `${cluster.api}/v1/sweeps/${sweep.id}/trials`;
+    const { trials } = await waitFor<{ trials: TrialRecordView[] }>(
+      trialsUrl,
+      (b) => (b.trials[0]?.reports.length ?? 0) >= 2,
+      60_000,
+      cluster.logs,
+    );
+    const first = trials[0]!;
+    const victimIndex = Number(first.workerId!.slice(1));
+    cluster.workers[victimIndex]!.kill('SIGKILL');
+
+    const done = await waitFor<SweepView>(
+      `${cluster.api}/v1/sweeps/${sweep.id}`,
+      (s) => s.state !== 'running',
+      90_000,
+      cluster.logs,
+    );
+    const [trial] = ((await (await fetch(trialsUrl)).json()) as { trials: TrialRecordView[] })
+      .trials;
+    expect(trial?.state).toBe('completed');
+    expect(trial?.attempt).toBe(2);
+    expect(trial?.workerId).toBe(`w${1 - victimIndex}`);
+    // The rerun rewrote the curve step by step: every epoch once, none missing.
+    expect(trial?.reports.map((r) => r.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(done).toMatchObject({ state: 'completed', stopReason: 'run_cap' });
+    expect(done.counts).toMatchObject({ completed: 1, running: 0, failed: 0 });
+  });
+});
