@@ -3,8 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "==> Installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "==> Installing npm dependencies"
+  # `npm install`, not `npm ci`: npm 11 writes lockfiles without the other platforms' optional
+# binaries (biome, turbo) and then refuses its own lockfile in `npm ci`. install honours the lock.
+npm install --no-audit --no-fund --loglevel=error
 fi
 echo "==> Building"
 npx turbo run build --output-logs=errors-only
