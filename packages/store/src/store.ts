@@ -257,45 +257,36 @@ export class RungStore {
   }
 
   /** Cancels a queued or running trial (a cancelled sweep, or one past its max_duration). */
-  async cancelTrial(
-    sweepId: string,
-    number: number,
-    reason: string,
-    now: number,
-  ): Promise<boolean> {
-    const [ok] = await this.lua.rungTransition(
-      this.keys.trial(sweepId, number),
-      this.keys.counts(sweepId),
-      'cancelled',
-      JSON.stringify(['queued', 'running']),
-      '',
-      JSON.stringify({ error: reason, finishedAt: now }),
-      '0',
-    );
-    if (ok === 1) await this.publish({ type: 'trial', sweepId, number, state: 'cancelled' });
-    return ok === 1;
+  cancelTrial(sweepId: string, number: number, reason: string, now: number): Promise<boolean> {
+    return this.endFromOutside(sweepId, number, 'cancelled', reason, now);
   }
 
   /**
    * Fails a queued or running trial from outside its run (its job failed for good, or was lost),
    * so the sweep is never left waiting on a trial that no worker will finish.
    */
-  async abandonTrial(
+  abandonTrial(sweepId: string, number: number, error: string, now: number): Promise<boolean> {
+    return this.endFromOutside(sweepId, number, 'failed', error, now);
+  }
+
+  /** Ends a queued or running trial whatever its attempt (the scheduler's view, not a worker's). */
+  private async endFromOutside(
     sweepId: string,
     number: number,
+    to: 'cancelled' | 'failed',
     error: string,
     now: number,
   ): Promise<boolean> {
     const [ok] = await this.lua.rungTransition(
       this.keys.trial(sweepId, number),
       this.keys.counts(sweepId),
-      'failed',
+      to,
       JSON.stringify(['queued', 'running']),
       '',
       JSON.stringify({ error, finishedAt: now }),
       '0',
     );
-    if (ok === 1) await this.publish({ type: 'trial', sweepId, number, state: 'failed' });
+    if (ok === 1) await this.publish({ type: 'trial', sweepId, number, state: to });
     return ok === 1;
   }
 
