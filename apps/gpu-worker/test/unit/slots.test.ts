@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SlotPool, parseNvidiaSmi } from '../../src/index.js';
+import { parseNvidiaSmi, SlotPool } from '../../src/index.js';
 
 describe('GPU discovery and slots', () => {
   it('parses nvidia-smi CSV output', () => {
-    const gpus = parseNvidiaSmi('0, NVIDIA H100 80GB HBM3, 81559\n1, NVIDIA H100 80GB HBM3, 81559\n\n');
+    const gpus = parseNvidiaSmi(
+      '0, NVIDIA H100 80GB HBM3, 81559\n1, NVIDIA H100 80GB HBM3, 81559\n\n',
+    );
     expect(gpus).toEqual([
       { index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 },
       { index: 1, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 },

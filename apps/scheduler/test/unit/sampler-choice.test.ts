@@ -1,7 +1,7 @@
 import { buildSpace } from '@rung/search';
 import type { SweepSpec } from '@rung/shared';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUN_CAP, createSampler, resolveSampler, runCapOf } from '../../src/index.js';
+import { createSampler, DEFAULT_RUN_CAP, resolveSampler, runCapOf } from '../../src/index.js';
 
 const space = buildSpace({
   lr: { distribution: 'log_uniform_values', min: 1e-4, max: 1e-1 },
