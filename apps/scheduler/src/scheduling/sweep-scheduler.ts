@@ -37,6 +37,9 @@ export interface SchedulerOptions {
   onSuggest?: (sampler: string, ms: number) => void;
 }
 
+/** A trial just started may not show its job as active yet: look at it only after this long. */
+const ORPHAN_GRACE_MS = 30_000;
+
 interface SweepRuntime {
   space: SearchSpace;
   sampler: Sampler;
@@ -97,8 +100,9 @@ export class SweepScheduler {
     for (const t of inFlight.filter((t) => t.state === 'queued')) {
       await this.enqueue(sweepId, spec, t.number, t.params);
     }
+    const orphans = await this.failOrphans(inFlight.filter((t) => t.state === 'running'));
     let created = sweep.trials;
-    let active = inFlight.length;
+    let active = inFlight.length - orphans;
     let exhausted = false;
 
     while (active < spec.parallelism && created < cap) {
@@ -137,6 +141,29 @@ export class SweepScheduler {
         (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
       await this.finish(sweep, gridDone ? 'grid_exhausted' : 'run_cap');
     }
+  }
+
+  /**
+   * A running trial whose job no longer exists, or failed for good, will never be finished by a
+   * worker: fail it, so the sweep does not wait forever and samplers stop treating it as pending.
+   * (A worker that dies mid-trial is not an orphan: BullMQ hands its job to another worker.)
+   */
+  private async failOrphans(running: StoredTrial[]): Promise<number> {
+    let failed = 0;
+    for (const t of running) {
+      if (t.startedAt !== undefined && this.clock() - t.startedAt < ORPHAN_GRACE_MS) continue;
+      const state = await this.opts.queue.getJobState(trialJobId(t.id));
+      if (state !== 'unknown' && state !== 'failed' && state !== 'completed') continue;
+      const reason = `its job ${state === 'unknown' ? 'was lost' : `is ${state}`} while the trial was running`;
+      if (await this.opts.store.abandonTrial(t.sweepId, t.number, reason, this.clock())) {
+        this.opts.logger.warn(
+          { sweepId: t.sweepId, trialId: t.id, jobState: state },
+          'orphaned trial failed',
+        );
+        failed += 1;
+      }
+    }
+    return failed;
   }
 
   /** Enqueues trial `number`'s job (idempotent: the job id derives from the trial id). */

@@ -198,3 +198,24 @@ parallelism: 4
     expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
   });
 });
+
+describe('orphaned trials', () => {
+  it('fails a running trial whose job is gone, and refills its slot', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const started = await store.startTrial(sweep.id, 0, 'w-dead', now);
+    expect(started.ok).toBe(true);
+    await queue.remove(`${sweep.id}-0-e1`);
+    // Within the grace period the trial is left alone (its job may just be changing hands).
+    await scheduler.reconcile(sweep.id);
+    expect((await store.getTrial(sweep.id, 0))?.state).toBe('running');
+    now += 31_000;
+    await scheduler.reconcile(sweep.id);
+    const trial = await store.getTrial(sweep.id, 0);
+    expect(trial?.state).toBe('failed');
+    expect(trial?.error).toMatch(/job was lost/);
+    // Its slot went to a new trial: three in flight again.
+    const counts = (await store.getSweep(sweep.id))?.counts;
+    expect((counts?.queued ?? 0) + (counts?.running ?? 0)).toBe(3);
+  });
+});
