@@ -73,6 +73,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     seed: job.seed,
     env: deps.slot.env,
     onLog: (line, source) => logger.info({ source }, line),
+    onReady: (backend) => store.setTrialBackend(sweepId, number, backend),
     onReport: async (step, metrics) => {
       if (stoppedAs) return;
       const state = await store.addReport(sweepId, number, attempt, { step, metrics, at: clock() });

@@ -33,6 +33,8 @@ export interface TrialProcessOptions {
    * the job to retry).
    */
   onReport(step: number, metrics: Record<string, number>): void | Promise<void>;
+  /** Called once the trainer has chosen its backend, before any report (same ordering rules). */
+  onReady?(backend: string): void | Promise<void>;
   /** Lines from `ctx.log`, and the lines the trainer writes to stdout and stderr. */
   onLog?(line: string, source: 'trainer' | 'stdout' | 'stderr'): void;
 }
@@ -119,6 +121,17 @@ export function startTrialProcess(opts: TrialProcessOptions): TrialProcess {
       case 'ready':
         if (backend !== undefined) return violation('a second "ready"');
         backend = message.backend;
+        if (opts.onReady) {
+          const ready = message.backend;
+          reports = reports.then(async () => {
+            try {
+              await opts.onReady?.(ready);
+            } catch (err) {
+              reportError = err;
+              killNow();
+            }
+          });
+        }
         return;
       case 'report': {
         if (backend === undefined) return violation('a report before "ready"');

@@ -68,6 +68,27 @@ describe('startTrialProcess', () => {
     expect(maxInFlight).toBe(1);
   });
 
+  it('announces the backend before the first report, however slow the announcement is', async () => {
+    const events: string[] = [];
+    const proc = startTrialProcess({
+      trialId: 't-ready',
+      trainer: { name: 'scripted', module: SCRIPTED, options: { steps: 2 } },
+      params: { x: 6 },
+      seed: 7,
+      onReady: async (backend) => {
+        await new Promise((r) => setTimeout(r, 100));
+        events.push(`ready:${backend}`);
+      },
+      onReport: (step) => {
+        events.push(`report:${step}`);
+      },
+    });
+    await proc.done;
+    expect(events).toHaveLength(3);
+    expect(events[0]).toMatch(/^ready:/);
+    expect(events.slice(1)).toEqual(['report:1', 'report:2']);
+  });
+
   it('passes params, seed, options and env to the trainer', async () => {
     const { proc, reports, logs } = startScripted(
       { steps: 2, logEnv: 'CUDA_VISIBLE_DEVICES' },
