@@ -3,6 +3,7 @@
  * fresh sampler, since the harness starts every seed from a clean instance.
  */
 import type { Point, Sampler, SuggestContext } from '@rung/search';
+import { createGpSampler } from '../../packages/search/src/samplers/gp/gp-sampler.js';
 import { createRandomSampler } from '../../packages/search/src/samplers/random.js';
 import { createSobolSampler } from '../../packages/search/src/samplers/sobol/sobol-sampler.js';
 import {
@@ -27,6 +28,7 @@ export function createUniformBaselineSampler(): Sampler {
 
 /** Sampler factories by command-line name, in the order tables list them. */
 export const SAMPLERS: Readonly<Record<string, () => Sampler>> = {
+  gp: () => createGpSampler(),
   random: createRandomSampler,
   sobol: createSobolSampler,
   tpe: () => createTpeSampler(),

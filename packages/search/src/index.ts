@@ -55,3 +55,9 @@ export type {
   ParamValue,
 } from './space/parameter-spec.js';
 export { buildSpace, nest, type Point, type SearchSpace } from './space/search-space.js';
+export {
+  GP_SAMPLER_DEFAULTS,
+  createGpSampler,
+  type GpSamplerOptions,
+  type OutputTransform,
+} from './samplers/gp/gp-sampler.js';

@@ -3,6 +3,7 @@
  * here (TPE, GP, …); `supportsContinuous: false` restricts a sampler to finite (grid-able) spaces.
  */
 import type { Sampler } from '../src/index.js';
+import { createGpSampler } from '../src/samplers/gp/gp-sampler.js';
 import { createGridSampler } from '../src/samplers/grid.js';
 import { createRandomSampler } from '../src/samplers/random.js';
 import { createSobolSampler } from '../src/samplers/sobol/sobol-sampler.js';
@@ -25,4 +26,5 @@ export const samplersUnderTest: readonly SamplerUnderTest[] = [
     create: () => createMultivariateTpeSampler(),
     supportsContinuous: true,
   },
+  { name: 'gp', create: () => createGpSampler(), supportsContinuous: true },
 ];

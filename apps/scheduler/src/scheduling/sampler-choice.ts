@@ -3,6 +3,7 @@
  * result, so a scheduler restart or an upgrade never switches algorithms mid-sweep.
  */
 import {
+  createGpSampler,
   createGridSampler,
   createMultivariateTpeSampler,
   createRandomSampler,
@@ -25,6 +26,7 @@ const FACTORIES: Partial<Record<SamplerName, () => Sampler>> = {
   sobol: createSobolSampler,
   tpe: () => createTpeSampler(),
   'tpe-multivariate': () => createMultivariateTpeSampler(),
+  gp: () => createGpSampler(),
 };
 
 /** Registers a sampler implementation under a name (used as the model-based samplers land). */

@@ -7,7 +7,7 @@
  * Minimization: improvement is best − f. With z = (best − μ)/σ,
  * EI = σ·h(z), h(z) = φ(z) + zΦ(z), and log EI = log σ + log h(z).
  */
-import { HALF_LOG_2PI, erfcx, log1mexp, logNormalCdf, normalCdf, normalPdf } from './special.js';
+import { erfcx, HALF_LOG_2PI, log1mexp, logNormalCdf, normalCdf, normalPdf } from './special.js';
 
 /** log(π/2)/2. */
 const HALF_LOG_PI_OVER_2 = 0.22579135264472744;
@@ -45,6 +45,7 @@ export interface LogEi {
   dVariance: number;
 }
 
+/** log EI and its derivatives in the mean and variance, for the chain rule to x. */
 export function logExpectedImprovementWithGradient(
   mean: number,
   variance: number,

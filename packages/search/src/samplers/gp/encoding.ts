@@ -18,6 +18,7 @@ export const MAX_ENUMERATED_GRID = 32;
 /** Categoricals with more values than this are searched over a random subset of them per move. */
 export const MAX_ENUMERATED_CATEGORIES = 128;
 
+/** A space's features and the moves the acquisition optimizer may make on each. */
 export interface Encoding {
   readonly d: number;
   /** 1 for categorical features (Hamming distance in the kernel). */
@@ -67,7 +68,9 @@ function buildEncoding(space: SearchSpace): Encoding {
     }
     const q = dim.spec.distribution === 'int_uniform' || dim.spec.distribution.startsWith('q_');
     quantized[i] = q ? 1 : 0;
-    const cells = dim.gridValues ? Float64Array.from(dim.gridValues, (v) => dim.encode(v)) : undefined;
+    const cells = dim.gridValues
+      ? Float64Array.from(dim.gridValues, (v) => dim.encode(v))
+      : undefined;
     if (cells && cells.length <= MAX_ENUMERATED_GRID) {
       choices.push(cells);
       grid.push(undefined);

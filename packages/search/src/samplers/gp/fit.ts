@@ -3,7 +3,7 @@
  * outputs plus the log prior (see hyperparameters.ts), maximized over log parameters with
  * analytic gradients and box-constrained L-BFGS from a few starting points.
  */
-import { cholesky, inverse, logDet, solve } from './cholesky.js';
+import { cholesky, inverse, logDet, NotPositiveDefiniteError, solve } from './cholesky.js';
 import {
   addLogPrior,
   featureCount,
@@ -60,12 +60,14 @@ export function logPosterior(theta: Float64Array, data: FitData, grad: Float64Ar
   return ll + addLogPrior(theta, grad);
 }
 
+/** Where and how long {@link fitHyperparameters} searches. */
 export interface FitOptions {
   /** Starting points (θ vectors); the best local optimum over all of them is kept. */
   readonly starts: readonly Float64Array[];
   readonly maxIterations: number;
 }
 
+/** The best θ found and its log posterior. */
 export interface FitResult {
   readonly theta: Float64Array;
   /** The log posterior at theta. */
@@ -87,12 +89,20 @@ export function fitHyperparameters(data: FitData, options: FitOptions): FitResul
           return -v;
         },
         start,
-        { lower, upper, maxIterations: options.maxIterations, gradientTolerance: 1e-4 },
+        {
+          lower,
+          upper,
+          maxIterations: options.maxIterations,
+          gradientTolerance: 1e-4,
+          // Hundredths of a nat in the log posterior do not move the model: stop there.
+          relativeTolerance: 1e-5,
+        },
       );
       result = { theta: r.x, value: -r.value };
-    } catch {
+    } catch (error) {
       // A start so bad that even jittered Cholesky fails: skip it, the others remain.
-      continue;
+      if (error instanceof NotPositiveDefiniteError) continue;
+      throw error;
     }
     if (Number.isFinite(result.value) && (!best || result.value > best.value)) best = result;
   }

@@ -12,7 +12,12 @@
  * hash of its observations, so a sequential sweep fits each checkpoint once, and a fresh instance
  * recomputes the same chain and gets the same numbers.
  *
- * The posterior always uses every observation; only the hyperparameters lag, by at most 10%.
+ * Beyond `maxFitObservations`, each checkpoint's fit uses a capped subset (the best half and the
+ * most recent) and starts from the last checkpoint within the cap, which bounds both the cost of
+ * a fit and the work a fresh instance must redo.
+ *
+ * The posterior uses every observation (up to its own cap); only the hyperparameters lag, by at
+ * most 10%.
  */
 import { fitHyperparameters } from './fit.js';
 import { defaultHyperparameters } from './hyperparameters.js';
@@ -41,7 +46,11 @@ const MAX_ENTRIES = 256;
 /** The checkpoints ≤ n, ascending, from 2. */
 export function checkpoints(n: number): number[] {
   const out: number[] = [];
-  for (let m = 2; m <= n; m = m < DENSE_CHECKPOINTS ? m + 1 : m + Math.ceil(m * CHECKPOINT_GROWTH)) {
+  for (
+    let m = 2;
+    m <= n;
+    m = m < DENSE_CHECKPOINTS ? m + 1 : m + Math.ceil(m * CHECKPOINT_GROWTH)
+  ) {
     out.push(m);
   }
   return out;
@@ -67,8 +76,16 @@ export function trainingData(
   transform: OutputTransform,
 ): { X: Float64Array; y: Float64Array } {
   const X = new Float64Array(obs.length * d);
-  obs.forEach((o, i) => X.set(o.x, i * d));
-  return { X, y: transformLosses(obs.map((o) => o.loss), transform) };
+  obs.forEach((o, i) => {
+    X.set(o.x, i * d);
+  });
+  return {
+    X,
+    y: transformLosses(
+      obs.map((o) => o.loss),
+      transform,
+    ),
+  };
 }
 
 /** Mixes a float's bits into a pair of 32-bit hashes. */
@@ -80,6 +97,7 @@ function mixFloat(h: Uint32Array, bits: Uint32Array, f64: Float64Array, v: numbe
   }
 }
 
+/** The sampler options a fit depends on (part of what a cached θ means). */
 export interface HyperparameterCacheOptions {
   readonly maxFitObservations: number;
   readonly outputTransform: OutputTransform;
@@ -93,28 +111,48 @@ export class HyperparameterCache {
 
   /** The hyperparameters for these observations (trial-number order, at least 2 of them). */
   hyperparameters(obs: readonly Observation[], categorical: Uint8Array): Float64Array {
-    const d = categorical.length;
     const levels = checkpoints(obs.length);
     const keys = this.prefixKeys(obs, levels);
-    // The highest checkpoint already fitted; the chain is refitted from there up.
-    let k = levels.length - 1;
+    const top = levels.length - 1;
+    const cached = this.entries.get(keys[top]!);
+    if (cached) return cached;
+    // Checkpoints beyond the fit cap all warm-start from the last one within it (the anchor),
+    // not from each other, so that a fresh instance deep into a long sweep fits two chains'
+    // worth of levels at most, not dozens.
+    let anchor = top;
+    while (anchor > 0 && levels[anchor]! > this.options.maxFitObservations) anchor--;
+    // The highest checkpoint up to the anchor already fitted; the chain is refitted from there.
+    let k = anchor;
     while (k >= 0 && !this.entries.has(keys[k]!)) k--;
     let theta = k >= 0 ? this.entries.get(keys[k]!)! : undefined;
-    for (let level = k + 1; level < levels.length; level++) {
-      const m = levels[level]!;
-      const subset = capObservations(obs.slice(0, m), this.options.maxFitObservations);
-      const { X, y } = trainingData(subset, d, this.options.outputTransform);
-      const starts: Float64Array[] = [];
-      if (theta) starts.push(theta);
-      if (!theta || m <= COLD_START_LIMIT) starts.push(defaultHyperparameters(d));
-      const fit = fitHyperparameters(
-        { X, y, categorical },
-        { starts, maxIterations: theta ? WARM_ITERATIONS : COLD_ITERATIONS },
-      );
-      theta = fit.theta;
+    for (let level = k + 1; level <= anchor; level++) {
+      theta = this.fitLevel(obs, levels[level]!, categorical, theta);
       this.store(keys[level]!, theta);
     }
+    if (top > anchor) {
+      theta = this.fitLevel(obs, levels[top]!, categorical, theta);
+      this.store(keys[top]!, theta);
+    }
     return theta!;
+  }
+
+  /** The fit on the first m observations (capped), from `previous` and, while cheap, the defaults. */
+  private fitLevel(
+    obs: readonly Observation[],
+    m: number,
+    categorical: Uint8Array,
+    previous: Float64Array | undefined,
+  ): Float64Array {
+    const d = categorical.length;
+    const subset = capObservations(obs.slice(0, m), this.options.maxFitObservations);
+    const { X, y } = trainingData(subset, d, this.options.outputTransform);
+    const starts: Float64Array[] = [];
+    if (previous) starts.push(previous);
+    if (!previous || m <= COLD_START_LIMIT) starts.push(defaultHyperparameters(d));
+    return fitHyperparameters(
+      { X, y, categorical },
+      { starts, maxIterations: previous ? WARM_ITERATIONS : COLD_ITERATIONS },
+    ).theta;
   }
 
   private store(key: string, theta: Float64Array): void {

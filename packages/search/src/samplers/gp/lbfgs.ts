@@ -8,6 +8,7 @@
 /** Writes ∇f(x) into grad and returns f(x). */
 export type ValueAndGradient = (x: Float64Array, grad: Float64Array) => number;
 
+/** Bounds and stopping rules of {@link minimizeInBox}. */
 export interface MinimizeOptions {
   readonly lower: Float64Array;
   readonly upper: Float64Array;
@@ -20,6 +21,7 @@ export interface MinimizeOptions {
   readonly memory?: number;
 }
 
+/** The best point found, its value, and the work it took. */
 export interface MinimizeResult {
   readonly x: Float64Array;
   readonly value: number;

@@ -7,14 +7,21 @@
  * Small fully discrete spaces are enumerated instead.
  */
 import type { Rng } from '../../random/rng.js';
-import { type LogEi, logExpectedImprovement, logExpectedImprovementWithGradient } from './acquisition.js';
+import {
+  type LogEi,
+  logExpectedImprovement,
+  logExpectedImprovementWithGradient,
+} from './acquisition.js';
 import { type Encoding, MAX_ENUMERATED_CATEGORIES, nearestCell } from './encoding.js';
 import { minimizeInBox } from './lbfgs.js';
 import type { GpPosterior, Prediction } from './regression.js';
 
+/** Perturbations drawn around each incumbent (at most half as many as random candidates). */
+const LOCAL_PER_INCUMBENT = 64;
 /** Fully discrete spaces with at most this many points are scored exhaustively. */
 export const MAX_ENUMERATED_SPACE = 2048;
 
+/** What the acquisition is computed from. */
 export interface AcquisitionProblem {
   readonly posterior: GpPosterior;
   /** The incumbent (lowest) output, in the posterior's standardized units. */
@@ -24,6 +31,7 @@ export interface AcquisitionProblem {
   readonly incumbents: readonly Float64Array[];
 }
 
+/** How much search the optimizer spends. */
 export interface AcquisitionSearch {
   /** Random candidates scored before refinement. */
   readonly candidates: number;
@@ -54,7 +62,10 @@ export function optimizeAcquisition(
     const x = encoding.random(rng, new Float64Array(encoding.d));
     pool.push({ x, value: score(x) });
   }
-  const local = Math.min(problem.incumbents.length * 64, Math.ceil(search.candidates / 2));
+  const local = Math.min(
+    problem.incumbents.length * LOCAL_PER_INCUMBENT,
+    Math.ceil(search.candidates / 2),
+  );
   for (let i = 0; i < local; i++) {
     const x = perturb(problem.incumbents[i % problem.incumbents.length]!, encoding, rng);
     pool.push({ x, value: score(x) });
@@ -121,7 +132,14 @@ function reflect(u: number): number {
   return v;
 }
 
-/** Alternating continuous and discrete moves from a start, until neither improves. */
+/** Discrete sweeps that found something better, each followed by a new continuous phase. */
+const MAX_DISCRETE_ROUNDS = 3;
+
+/**
+ * A continuous phase, then alternating discrete sweeps and continuous phases while the sweep
+ * still finds something better (a continuous phase from a point it just converged to would only
+ * repeat itself).
+ */
 function refine(
   problem: AcquisitionProblem,
   start: ScoredPoint,
@@ -132,24 +150,22 @@ function refine(
   const { encoding } = problem;
   let x: Float64Array = Float64Array.from(start.x);
   let value = start.value;
-  for (let round = 0; round < 4; round++) {
-    let improved = false;
+  const continuousPhase = () => {
     const c = continuousStep(problem, x, maxIterations);
-    if (c) {
-      encoding.snap(c);
-      const v = score(c);
-      if (v > value) {
-        x = c;
-        value = v;
-        improved = true;
-      }
+    if (!c) return;
+    encoding.snap(c);
+    const v = score(c);
+    if (v > value) {
+      x = c;
+      value = v;
     }
+  };
+  continuousPhase();
+  for (let round = 0; round < MAX_DISCRETE_ROUNDS; round++) {
     const dv = discreteSweep(encoding, x, value, score, rng);
-    if (dv > value) {
-      value = dv;
-      improved = true;
-    }
-    if (!improved) break;
+    if (!(dv > value)) break;
+    value = dv;
+    continuousPhase();
   }
   return { x, value };
 }
@@ -213,7 +229,10 @@ function discreteSweep(
       options =
         choices.length <= MAX_ENUMERATED_CATEGORIES
           ? choices
-          : Float64Array.from({ length: MAX_ENUMERATED_CATEGORIES }, () => choices[rng.int(choices.length)]!);
+          : Float64Array.from(
+              { length: MAX_ENUMERATED_CATEGORIES },
+              () => choices[rng.int(choices.length)]!,
+            );
     } else if (cells) {
       const k = nearestCell(cells, x[i]!);
       options = [cells[Math.max(0, k - 1)]!, cells[Math.min(cells.length - 1, k + 1)]!];

@@ -22,6 +22,11 @@ function moments(v: Float64Array): { mean: number; sd: number } {
 }
 
 function standardizeInPlace(v: Float64Array): Float64Array {
+  // Standardizing is scale-free; dividing by the largest magnitude first keeps sums of squares
+  // finite for losses near the top of the double range.
+  let scale = 0;
+  for (const x of v) scale = Math.max(scale, Math.abs(x));
+  if (scale > 0 && Number.isFinite(scale)) for (let i = 0; i < v.length; i++) v[i]! /= scale;
   const { mean, sd } = moments(v);
   for (let i = 0; i < v.length; i++) v[i] = (v[i]! - mean) / sd;
   return v;
@@ -84,7 +89,10 @@ export function fitYeoJohnson(x: Float64Array): number {
 }
 
 /** Losses → standardized GP outputs (a new array; the input is not modified). */
-export function transformLosses(losses: ArrayLike<number>, transform: OutputTransform): Float64Array {
+export function transformLosses(
+  losses: ArrayLike<number>,
+  transform: OutputTransform,
+): Float64Array {
   const y = standardizeInPlace(Float64Array.from(losses));
   if (transform === 'standardize' || y.length < 3) return y;
   const lambda = fitYeoJohnson(y);

@@ -1,13 +1,13 @@
 /**
  * Exact GP regression: the posterior of the latent objective given observations with Gaussian
  * noise, y = f(x) + ε, f ~ GP(0, k). Outputs are standardized by the caller, so a zero prior mean
- * means "the average of what was seen" and the prior variance is the kernel's output scale.
+ * means "the average of what was seen"; the prior variance is k(x, x) = σ_p² + σ_a².
  */
-import { type CholeskyFactor, cholesky, solve, solveLower } from './cholesky.js';
+import { type CholeskyFactor, cholesky, solve, solveLower, solveUpper } from './cholesky.js';
 import {
-  type KernelParams,
   addCrossKernelGradient,
-  crossKernel,
+  CrossKernel,
+  type KernelParams,
   kernelMatrix,
   priorVariance,
 } from './kernel.js';
@@ -21,6 +21,11 @@ export interface Prediction {
 /** Variances are floored here: a zero would make log-EI and its gradient blow up. */
 const MIN_VARIANCE = 1e-12;
 
+/**
+ * The posterior given training points X and outputs y: factorizes K once, then answers mean and
+ * variance (and their gradients) at any point. Predictions reuse internal buffers, so one
+ * instance must not be used from two places at once (it never is: samplers are synchronous).
+ */
 export class GpPosterior {
   readonly n: number;
   readonly d: number;
@@ -31,8 +36,11 @@ export class GpPosterior {
   readonly factor: CholeskyFactor;
   /** K⁻¹y, with K = k(X, X) + noise·I. */
   readonly alpha: Float64Array;
+  private readonly cross: CrossKernel;
   private readonly kStar: Float64Array;
   private readonly v: Float64Array;
+  private readonly slopes: Float64Array;
+  private readonly additiveSlopes: Float64Array;
 
   /**
    * @param X n training points, row-major (n × d)
@@ -53,13 +61,20 @@ export class GpPosterior {
     for (let i = 0; i < n; i++) K[i * n + i]! += noise;
     this.factor = cholesky(K, n);
     this.alpha = solve(this.factor, Float64Array.from(y));
+    this.cross = new CrossKernel(kernel, X, n);
     this.kStar = new Float64Array(n);
     this.v = new Float64Array(n);
+    this.slopes = new Float64Array(n);
+    this.additiveSlopes = new Float64Array(n * d);
   }
 
   /** Posterior mean and variance of f(x) (x has d features). */
   predict(x: Float64Array, out: Prediction = { mean: 0, variance: 0 }): Prediction {
-    const k = crossKernel(this.kernel, x, this.X, this.n, this.kStar);
+    return this.predictFrom(this.cross.values(x, this.kStar), out);
+  }
+
+  /** Mean and variance from k(x, X) (in kStar); leaves L⁻¹k in v. */
+  private predictFrom(k: Float64Array, out: Prediction): Prediction {
     let mean = 0;
     for (let j = 0; j < this.n; j++) mean += k[j]! * this.alpha[j]!;
     const v = this.v;
@@ -84,24 +99,29 @@ export class GpPosterior {
     grad: Float64Array,
     out: Prediction = { mean: 0, variance: 0 },
   ): Prediction {
-    this.predict(x, out);
+    const k = this.cross.values(x, this.kStar, this.slopes, this.additiveSlopes);
+    this.predictFrom(k, out);
     const c = coefficients(out);
-    // w = K⁻¹k from the forward solve predict left in v.
-    const w = this.v;
-    for (let j = this.n - 1; j >= 0; j--) {
-      const row = j * this.n;
-      const wj = w[j]! / this.factor.L[row + j]!;
-      w[j] = wj;
-      for (let k = 0; k < j; k++) w[k]! -= this.factor.L[row + k]! * wj;
-    }
+    // w = K⁻¹k from the forward solve predictFrom left in v.
+    const w = solveUpper(this.factor, this.v);
     // Below the variance floor, σ² is flat in x.
     const varCoef = out.variance > MIN_VARIANCE ? c.variance : 0;
+    // Per training point, the weight of ∇k_j in the gradient (w is overwritten in place).
     const weights = w;
     for (let j = 0; j < this.n; j++) {
       weights[j] = c.mean * this.alpha[j]! - 2 * varCoef * w[j]!;
     }
     grad.fill(0);
-    addCrossKernelGradient(this.kernel, x, this.X, this.n, weights, grad);
+    addCrossKernelGradient(
+      this.kernel,
+      x,
+      this.X,
+      this.n,
+      weights,
+      this.slopes,
+      this.additiveSlopes,
+      grad,
+    );
     return out;
   }
 
