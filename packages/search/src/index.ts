@@ -16,6 +16,12 @@ export type {
   StepValue,
 } from './pruners/pruner.js';
 export { createRng, type Rng } from './random/rng.js';
+export {
+  createGpSampler,
+  GP_SAMPLER_DEFAULTS,
+  type GpSamplerOptions,
+  type OutputTransform,
+} from './samplers/gp/gp-sampler.js';
 export { createGridSampler, gridSize } from './samplers/grid.js';
 export { createRandomSampler } from './samplers/random.js';
 export type {
@@ -55,9 +61,3 @@ export type {
   ParamValue,
 } from './space/parameter-spec.js';
 export { buildSpace, nest, type Point, type SearchSpace } from './space/search-space.js';
-export {
-  GP_SAMPLER_DEFAULTS,
-  createGpSampler,
-  type GpSamplerOptions,
-  type OutputTransform,
-} from './samplers/gp/gp-sampler.js';
