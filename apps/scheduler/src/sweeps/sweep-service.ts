@@ -1,7 +1,7 @@
 /** Creating sweeps: validation, sampler choice and storage, shared by the REST routes. */
 import { randomBytes } from 'node:crypto';
-import { buildSpace } from '@rung/search';
-import { parseSweepText, RungError, type SweepView } from '@rung/shared';
+import { buildSpace, SOBOL_MAX_DIMENSION } from '@rung/search';
+import { parseSweepText, RungError, SpecError, type SweepView } from '@rung/shared';
 import type { RungStore } from '@rung/store';
 import { resolveSampler, runCapOf } from '../scheduling/sampler-choice.js';
 
@@ -19,6 +19,15 @@ export async function createSweep(
 ): Promise<SweepView> {
   const { spec, warnings } = parseSweepText(text, format);
   const space = buildSpace(spec.parameters);
+  if (spec.method === 'sobol' && space.dimensions.length > SOBOL_MAX_DIMENSION) {
+    // Refused here rather than failing every scheduling pass of a sweep that can never start.
+    throw new SpecError([
+      {
+        path: 'method',
+        message: `sobol handles at most ${SOBOL_MAX_DIMENSION} searched parameters; this sweep has ${space.dimensions.length}`,
+      },
+    ]);
+  }
   const trainers = await store.registeredTrainers();
   if (trainers.length > 0 && !trainers.includes(spec.trainer.name)) {
     throw new RungError(

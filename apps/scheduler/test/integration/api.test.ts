@@ -133,6 +133,17 @@ describe('REST API and scheduling loop', () => {
     expect(json.json().error.code).toBe('invalid_spec');
   });
 
+  it('refuses a Sobol sweep with more parameters than its direction numbers cover', async () => {
+    const params = Array.from({ length: 65 }, (_, i) => `  p${i}: { min: 0.0, max: 1.0 }`).join(
+      '\n',
+    );
+    const res = await submit(`method: sobol\nparameters:\n${params}\n`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toMatch(
+      /^method: sobol handles at most 64 searched parameters; this sweep has 65/,
+    );
+  });
+
   it('answers unknown sweeps with 404', async () => {
     const res = await app.inject({ url: '/v1/sweeps/sw-nope' });
     expect(res.statusCode).toBe(404);
