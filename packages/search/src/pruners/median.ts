@@ -128,33 +128,16 @@ export function createMedianPruner(options: MedianPrunerOptions = {}): Pruner {
       }
       const peers = input.peers.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
       const cutoff = peers.length > 0 ? median(peers) : Number.NaN;
-      if (Number.isNaN(best)) {
-        return {
-          prune: true,
-          reason: {
-            rule: 'median',
-            step,
-            value: best,
-            cutoff,
-            population: peers.length,
-            rank: peers.length + 1,
-          },
-        };
-      }
+      const prune = (rank: number): PruneDecision => ({
+        prune: true,
+        reason: { rule: 'median', step, value: best, cutoff, population: peers.length, rank },
+      });
+      // A trial with nothing but NaN reports is pruned (as in Optuna), ranked last.
+      if (Number.isNaN(best)) return prune(peers.length + 1);
       if (peers.length < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return KEEP;
       let better = 0;
       for (const p of peers) if (p < best) better++;
-      return {
-        prune: true,
-        reason: {
-          rule: 'median',
-          step,
-          value: best,
-          cutoff,
-          population: peers.length,
-          rank: better + 1,
-        },
-      };
+      return prune(better + 1);
     },
   };
 }
