@@ -7,8 +7,10 @@
  */
 import {
   buildSpace,
+  createRandomSampler,
   createRng,
   type Params,
+  type Point,
   type Sampler,
   type SearchSpace,
   type TrialRecord,
@@ -36,6 +38,8 @@ export interface SchedulerOptions {
   /** Called with the time each suggestion took, in ms (for metrics). */
   onSuggest?: (sampler: string, ms: number) => void;
 }
+
+const FALLBACK_SAMPLER = createRandomSampler();
 
 /** A trial just started may not show its job as active yet: look at it only after this long. */
 const ORPHAN_GRACE_MS = 30_000;
@@ -107,14 +111,26 @@ export class SweepScheduler {
 
     while (active < spec.parallelism && created < cap) {
       const started = performance.now();
-      const point = runtime.sampler.suggest({
+      const ctx = {
         space: runtime.space,
         history,
         pending,
         rng: createRng(spec.seed, created),
         seed: spec.seed,
         trialNumber: created,
-      });
+      };
+      let point: Point | null;
+      try {
+        point = runtime.sampler.suggest(ctx);
+      } catch (err) {
+        // A model-based sampler that fails (numerics, a bug) must not stall the sweep: this one
+        // trial is drawn at random from the same seeded stream, and the failure is logged.
+        logger.error(
+          { err, sweepId, number: created, sampler: sweep.sampler },
+          'sampler failed: random point used',
+        );
+        point = FALLBACK_SAMPLER.suggest({ ...ctx, rng: createRng(spec.seed, created) });
+      }
       this.opts.onSuggest?.(sweep.sampler, performance.now() - started);
       if (point === null) {
         exhausted = true;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { createSobolSampler } from '@rung/search';
 import { createLogger, type TrialJob } from '@rung/shared';
 import { RungStore } from '@rung/store';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp, SweepScheduler } from '../../src/index.js';
+import { buildApp, registerSampler, SweepScheduler } from '../../src/index.js';
 
 let redis: Redis;
 let store: RungStore;
@@ -228,5 +229,25 @@ describe('orphaned trials', () => {
     // Its slot went to a new trial: three in flight again.
     const counts = (await store.getSweep(sweep.id))?.counts;
     expect((counts?.queued ?? 0) + (counts?.running ?? 0)).toBe(3);
+  });
+});
+
+describe('a failing sampler', () => {
+  it('does not stall the sweep: the trial gets a random point instead', async () => {
+    registerSampler('sobol', () => ({
+      name: 'sobol',
+      suggest: () => {
+        throw new Error('numerical trouble');
+      },
+    }));
+    try {
+      const { sweep } = (await submit(YAML_SPEC.replace('method: random', 'method: sobol'))).json();
+      await scheduler.reconcile(sweep.id);
+      const trials = await store.listTrials(sweep.id);
+      expect(trials.map((t) => t.state)).toEqual(['queued', 'queued', 'queued']);
+      for (const t of trials) expect([16, 32]).toContain(t.params.units);
+    } finally {
+      registerSampler('sobol', createSobolSampler);
+    }
   });
 });
