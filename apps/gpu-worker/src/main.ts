@@ -7,7 +7,14 @@
  */
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
-import { createLogger, intFromEnv, loadConfig, type TrialJob } from '@rung/shared';
+import {
+  createLogger,
+  intFromEnv,
+  loadConfig,
+  onStopSignals,
+  runMain,
+  type TrialJob,
+} from '@rung/shared';
 import { RungStore } from '@rung/store';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -51,7 +58,6 @@ async function main(): Promise<void> {
     pool.size,
   );
 
-  let closeRequested = false;
   let shuttingDown = false;
   const live = new Set<{ kill(): void }>();
   const worker = new Worker<TrialJob>(
@@ -130,9 +136,7 @@ async function main(): Promise<void> {
     'worker ready',
   );
 
-  const shutdown = async (signal: string) => {
-    if (closeRequested) return;
-    closeRequested = true;
+  onStopSignals(async (signal) => {
     logger.info({ signal, active: live.size }, 'shutting down');
     // worker.close() waits for active jobs with no deadline of its own: give trials a grace period,
     // then kill their trainers and force-close; their jobs are retried elsewhere.
@@ -149,12 +153,7 @@ async function main(): Promise<void> {
     http?.close();
     await redis.quit().catch(() => undefined);
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -3,7 +3,7 @@
  * Config from the environment (REDIS_URL, RUNG_PORT, RUNG_HOST, RUNG_PREFIX, RUNG_QUEUE, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, loadConfig, type TrialJob } from '@rung/shared';
+import { createLogger, loadConfig, onStopSignals, runMain, type TrialJob } from '@rung/shared';
 import { RungStore, type StoreEvent } from '@rung/store';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -77,10 +77,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${config.port}` }, 'scheduler listening');
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignals(async (signal) => {
     logger.info({ signal }, 'shutting down');
     // Closing waits on Redis; if Redis is gone, do not hang the supervisor that asked us to stop.
     setTimeout(() => {
@@ -96,12 +93,7 @@ async function main(): Promise<void> {
     subscriber.disconnect();
     await redis.quit();
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

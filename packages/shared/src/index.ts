@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
+export { onStopSignals, runMain } from './process-lifecycle.js';
 export { DEFAULT_TRIAL_QUEUE, type TrialJob, trialJobId, trialSeed } from './queue.js';
 export { sweepSpecJsonSchema } from './spec/json-schema.js';
 export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
