@@ -9,6 +9,7 @@ import { HARTMANN6_MINIMIZER } from './objectives/hartmann6.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
 import { STYBLINSKI_ARGMIN } from './objectives/styblinski4.js';
 import { formatRunReport, suiteMarkdown } from './report.js';
+import { SAMPLERS } from './samplers.js';
 
 const at = (name: string, params: Record<string, number>) =>
   BUILTIN_OBJECTIVES[name]!.evaluate(params);
@@ -287,6 +288,63 @@ describe('objective modules', () => {
     const sphere = await loadObjective('./sphere.mjs', dir);
     expect(sphere.name).toBe('sphere');
     expect(sphere.evaluate({ a: 0.5 })).toBe(-0.25);
+  });
+
+  it('reads the parameters block as a sweep file does (W&B inference), for every sampler', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-bench-'));
+    writeFileSync(
+      join(dir, 'mixed.mjs'),
+      `export default {
+        name: 'mixed', goal: 'minimize', optimum: 0,
+        parameters: {
+          lr: { distribution: 'log_uniform_values', min: 1e-5, max: 1e-1 },
+          layers: { min: 1, max: 8 },
+          dropout: { min: 0.0, max: 0.5 },
+          optimizer: { values: ['sgd', 'adam'] },
+          width: { value: 64 },
+        },
+        evaluate: (p) => Math.abs(Math.log10(p.lr) + 3) + Math.abs(p.layers - 3)
+          + Math.abs(p.dropout - 0.1) + (p.optimizer === 'adam' ? 0 : 1) + (p.width === 64 ? 0 : 100),
+      };`,
+    );
+    const mixed = await loadObjective('mixed.mjs', dir);
+    expect(mixed.parameters).toMatchObject({
+      layers: { distribution: 'int_uniform', min: 1, max: 8 },
+      dropout: { distribution: 'uniform' },
+      optimizer: { distribution: 'categorical', values: ['sgd', 'adam'] },
+      width: { distribution: 'constant', value: 64 },
+    });
+    for (const [name, factory] of Object.entries(SAMPLERS)) {
+      const seen: Record<string, unknown>[] = [];
+      const evaluate = (p: Record<string, unknown>) => {
+        seen.push(p);
+        return mixed.evaluate(p as never);
+      };
+      const result = runBenchmark({ ...mixed, evaluate }, factory, {
+        trials: 14,
+        seeds: 1,
+        parallel: 2,
+      });
+      expect(result.duplicateSuggestions, name).toBe(0);
+      expect(result.medianRegretAt['14'], name).toBeLessThan(100);
+      for (const p of seen) {
+        expect(Number.isInteger(p.layers), `${name}: layers ${String(p.layers)}`).toBe(true);
+        expect(['sgd', 'adam'], name).toContain(p.optimizer);
+        expect(p.width, name).toBe(64);
+      }
+    }
+  });
+
+  it('names the parameter a module got wrong, with the sweep-spec message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-bench-'));
+    writeFileSync(
+      join(dir, 'badspace.mjs'),
+      `export default { name: 'b', goal: 'minimize', evaluate: () => 0,
+        parameters: { lr: { distribution: 'uniform', min: 1, max: 0 } } };`,
+    );
+    await expect(loadObjective('badspace.mjs', dir)).rejects.toThrow(
+      /badspace\.mjs: parameters\.lr\.min: must be < max/,
+    );
   });
 
   it('names the field a bad module got wrong, and the names it knows', async () => {

@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ParameterSpecs, Params } from '@rung/search';
+import { parseSweepSpec, SpecError } from '@rung/shared';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
 
 /** Trials per seed when an objective names no budget and the command line gives no `--trials`. */
@@ -15,8 +16,14 @@ export const DEFAULT_BUDGET = 100;
 export interface Objective {
   /** Name shown in results; built-ins match the Optuna baseline's keys. */
   readonly name: string;
-  /** Normalized sweep-spec parameters (W&B style): the search space. */
+  /**
+   * The search space: a sweep spec's `parameters` block, normalized (every distribution named,
+   * as `parseSweepSpec` leaves it). Modules may write it as in a sweep file, W&B inference
+   * included; {@link assertObjective} normalizes it.
+   */
   readonly parameters: ParameterSpecs;
+  /** What the sweep-spec parser said about the module's parameters block (inferred, ignored). */
+  readonly warnings?: readonly string[];
   readonly goal: 'minimize' | 'maximize';
   /** The known best value; without it the benchmark reports the best value found, not regret. */
   readonly optimum?: number;
@@ -31,7 +38,10 @@ export interface Objective {
 
 /**
  * Checks the shape of a loaded objective module's default export, so a bad module fails at load
- * with the field it got wrong rather than as a NaN deep inside a run.
+ * with the field it got wrong rather than as a NaN deep inside a run, and normalizes its
+ * `parameters` block exactly as a submitted sweep's is (W&B's inference rules, e.g. `values`
+ * alone is categorical and integer `min`/`max` is `int_uniform`), so the same block means the
+ * same space in a benchmark and in a sweep.
  * @param value the module's default export
  * @param source where it came from, for the error message
  */
@@ -55,7 +65,30 @@ export function assertObjective(value: unknown, source: string): Objective {
     fail('`budget` must be a positive integer when given');
   }
   if (typeof o.evaluate !== 'function') fail('`evaluate(params)` must be a function');
-  return value as Objective;
+  const { parameters, warnings } = normalizeParameters(o.parameters, o.goal as string, fail);
+  return { ...(value as Objective), parameters, warnings };
+}
+
+/** The block as `parseSweepSpec` normalizes it, with its warnings; every issue on failure. */
+function normalizeParameters(
+  block: unknown,
+  goal: string,
+  fail: (why: string) => never,
+): { parameters: ParameterSpecs; warnings: string[] } {
+  try {
+    const parsed = parseSweepSpec({
+      method: 'random',
+      metric: { name: 'objective', goal },
+      parameters: block,
+    });
+    return {
+      parameters: parsed.spec.parameters,
+      warnings: parsed.warnings.map((w) => `${w.path}: ${w.message}`),
+    };
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    return fail(error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  }
 }
 
 /**

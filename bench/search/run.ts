@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     return;
   }
   const objective = await loadObjective(values.objective);
+  for (const w of objective.warnings ?? []) process.stderr.write(`${objective.name}: ${w}\n`);
   const factory = samplerFactory(values.sampler);
   const trials = positiveInt('trials', values.trials, objective.budget ?? DEFAULT_BUDGET);
   const seeds = positiveInt('seeds', values.seeds, 20);

@@ -76,6 +76,9 @@ async function main(): Promise<void> {
     // Resolve every name first, so a typo fails before minutes of runs rather than after.
     const factories = samplers.map((name) => [name, samplerFactory(name)] as const);
     const objectives = await Promise.all(objectiveArgs.map((arg) => loadObjective(arg)));
+    for (const o of objectives) {
+      for (const w of o.warnings ?? []) process.stderr.write(`${o.name}: ${w}\n`);
+    }
     for (const objective of objectives) {
       for (const [name, factory] of factories) {
         const result = runBenchmark(objective, factory, {
