@@ -308,6 +308,9 @@ describe('objective modules', () => {
       };`,
     );
     const mixed = await loadObjective('mixed.mjs', dir);
+    expect(mixed.warnings).toEqual([
+      expect.stringMatching(/^parameters\.layers: integer min and max make an int_uniform range/),
+    ]);
     expect(mixed.parameters).toMatchObject({
       layers: { distribution: 'int_uniform', min: 1, max: 8 },
       dropout: { distribution: 'uniform' },

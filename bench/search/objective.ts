@@ -83,12 +83,38 @@ function normalizeParameters(
     });
     return {
       parameters: parsed.spec.parameters,
-      warnings: parsed.warnings.map((w) => `${w.path}: ${w.message}`),
+      warnings: [
+        ...parsed.warnings.map((w) => `${w.path}: ${w.message}`),
+        ...inferredIntegers(block, parsed.spec.parameters, 'parameters'),
+      ],
     };
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     return fail(error.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
   }
+}
+
+/**
+ * Warnings for ranges inferred as `int_uniform` from integer bounds. In YAML `min: 0.0` stays a
+ * float (as in W&B's Python), but JavaScript has no such literal: `{ min: -5.0, max: 5.0 }` in a
+ * module is `{ min: -5, max: 5 }`, which W&B's rule makes an integer range, likely by mistake.
+ */
+function inferredIntegers(raw: unknown, specs: ParameterSpecs, path: string): string[] {
+  const out: string[] = [];
+  const block = raw as Record<string, Record<string, unknown>>;
+  for (const [name, spec] of Object.entries(specs)) {
+    const given = block[name];
+    if ('parameters' in spec) {
+      out.push(
+        ...inferredIntegers(given?.parameters, spec.parameters, `${path}.${name}.parameters`),
+      );
+    } else if (spec.distribution === 'int_uniform' && given?.distribution === undefined) {
+      out.push(
+        `${path}.${name}: integer min and max make an int_uniform range (JavaScript writes 5.0 as 5); add distribution: 'uniform' for a continuous one`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
