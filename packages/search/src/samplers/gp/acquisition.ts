@@ -7,7 +7,35 @@
  * Minimization: improvement is best − f. With z = (best − μ)/σ,
  * EI = σ·h(z), h(z) = φ(z) + zΦ(z), and log EI = log σ + log h(z).
  */
+import type { GpPosterior, Prediction } from './regression.js';
 import { erfcx, HALF_LOG_2PI, log1mexp, logNormalCdf, normalCdf, normalPdf } from './special.js';
+
+/** What the acquisition optimizer maximizes: a function of the features (higher is better). */
+export interface Acquisition {
+  value(x: Float64Array): number;
+  /** The value, with its gradient in the numeric features written into grad (length d). */
+  valueAndGradient(x: Float64Array, grad: Float64Array): number;
+}
+
+/** log EI under the posterior against the incumbent `best` (lower is better). */
+export function logEiAcquisition(posterior: GpPosterior, best: number): Acquisition {
+  const pred: Prediction = { mean: 0, variance: 0 };
+  const ei: LogEi = { value: 0, dMean: 0, dVariance: 0 };
+  const coefficients = (p: Prediction) => {
+    logExpectedImprovementWithGradient(p.mean, p.variance, best, ei);
+    return { mean: ei.dMean, variance: ei.dVariance };
+  };
+  return {
+    value(x) {
+      posterior.predict(x, pred);
+      return logExpectedImprovement(pred.mean, pred.variance, best);
+    },
+    valueAndGradient(x, grad) {
+      posterior.predictWithGradient(x, coefficients, grad, pred);
+      return ei.value;
+    },
+  };
+}
 
 /** log(π/2)/2. */
 const HALF_LOG_PI_OVER_2 = 0.22579135264472744;

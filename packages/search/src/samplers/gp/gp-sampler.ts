@@ -30,6 +30,7 @@ import type { Point } from '../../space/search-space.js';
 import type { Sampler, SuggestContext } from '../sampler.js';
 import { SOBOL_MAX_DIMENSION } from '../sobol/direction-numbers.js';
 import { sobolPoints } from '../sobol/sequence.js';
+import { logEiAcquisition } from './acquisition.js';
 import { NotPositiveDefiniteError } from './cholesky.js';
 import { type Encoding, encodingOf } from './encoding.js';
 import {
@@ -189,7 +190,8 @@ function modelPoint(
   // Scoring a candidate costs O(n²): beyond FULL_SEARCH_OBSERVATIONS the candidate count
   // shrinks as 1/n, so that this part grows linearly rather than quadratically.
   const scale = Math.min(1, FULL_SEARCH_OBSERVATIONS / posterior.n);
-  const found = optimizeAcquisition({ posterior, best, encoding, incumbents }, ctx.rng, {
+  const acquisition = logEiAcquisition(posterior, best);
+  const found = optimizeAcquisition({ acquisition, encoding, incumbents }, ctx.rng, {
     candidates: Math.max(1, Math.round(o.candidates * scale)),
     restarts: o.restarts,
     maxIterations: o.maxIterations,

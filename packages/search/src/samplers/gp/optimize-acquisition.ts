@@ -7,25 +7,18 @@
  * Small fully discrete spaces are enumerated instead.
  */
 import type { Rng } from '../../random/rng.js';
-import {
-  type LogEi,
-  logExpectedImprovement,
-  logExpectedImprovementWithGradient,
-} from './acquisition.js';
+import type { Acquisition } from './acquisition.js';
 import { type Encoding, MAX_ENUMERATED_CATEGORIES, nearestCell } from './encoding.js';
 import { minimizeInBox } from './lbfgs.js';
-import type { GpPosterior, Prediction } from './regression.js';
 
 /** Perturbations drawn around each incumbent (at most half as many as random candidates). */
 const LOCAL_PER_INCUMBENT = 64;
 /** Fully discrete spaces with at most this many points are scored exhaustively. */
 export const MAX_ENUMERATED_SPACE = 2048;
 
-/** What the acquisition is computed from. */
+/** What is maximized, and over what. */
 export interface AcquisitionProblem {
-  readonly posterior: GpPosterior;
-  /** The incumbent (lowest) output, in the posterior's standardized units. */
-  readonly best: number;
+  readonly acquisition: Acquisition;
   readonly encoding: Encoding;
   /** The best observed points (features), most promising first: centres for local candidates. */
   readonly incumbents: readonly Float64Array[];
@@ -41,7 +34,7 @@ export interface AcquisitionSearch {
   readonly maxIterations: number;
 }
 
-/** A point (features) and its log-EI. */
+/** A point (features) and its acquisition value. */
 export interface ScoredPoint {
   readonly x: Float64Array;
   readonly value: number;
@@ -54,7 +47,7 @@ export function optimizeAcquisition(
   search: AcquisitionSearch,
 ): ScoredPoint[] {
   const { encoding } = problem;
-  const score = scorer(problem);
+  const score = (x: Float64Array) => problem.acquisition.value(x);
   if (encoding.cardinality <= MAX_ENUMERATED_SPACE) return enumerateAll(encoding, score);
 
   const pool: ScoredPoint[] = [];
@@ -82,15 +75,6 @@ export function optimizeAcquisition(
     refined.push(refine(problem, start, score, rng, search.maxIterations));
   }
   return distinctBest([...refined, ...pool.slice(0, 4 * search.restarts)]);
-}
-
-/** log-EI at a point, a function of the features only. */
-function scorer(problem: AcquisitionProblem): (x: Float64Array) => number {
-  const pred: Prediction = { mean: 0, variance: 0 };
-  return (x) => {
-    problem.posterior.predict(x, pred);
-    return logExpectedImprovement(pred.mean, pred.variance, problem.best);
-  };
 }
 
 function enumerateAll(encoding: Encoding, score: (x: Float64Array) => number): ScoredPoint[] {
@@ -176,24 +160,19 @@ function continuousStep(
   x: Float64Array,
   maxIterations: number,
 ): Float64Array | undefined {
-  const { encoding, posterior, best } = problem;
+  const { encoding, acquisition } = problem;
   const free: number[] = [];
   for (let i = 0; i < encoding.d; i++) if (encoding.continuous[i]) free.push(i);
   if (free.length === 0) return undefined;
   const full = Float64Array.from(x);
   const grad = new Float64Array(encoding.d);
-  const ei: LogEi = { value: 0, dMean: 0, dVariance: 0 };
-  const coefficients = (p: Prediction) => {
-    logExpectedImprovementWithGradient(p.mean, p.variance, best, ei);
-    return { mean: ei.dMean, variance: ei.dVariance };
-  };
   const m = free.length;
   const result = minimizeInBox(
     (z, g) => {
       for (let k = 0; k < m; k++) full[free[k]!] = z[k]!;
-      posterior.predictWithGradient(full, coefficients, grad);
+      const value = acquisition.valueAndGradient(full, grad);
       for (let k = 0; k < m; k++) g[k] = -grad[free[k]!]!;
-      return -ei.value;
+      return -value;
     },
     Float64Array.from(free, (i) => x[i]!),
     {
