@@ -9,7 +9,7 @@ import { HARTMANN6_MINIMIZER } from './objectives/hartmann6.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
 import { STYBLINSKI_ARGMIN } from './objectives/styblinski4.js';
 import { formatRunReport, suiteMarkdown } from './report.js';
-import { SAMPLERS } from './samplers.js';
+import { resolveSamplerName, SAMPLERS, samplerFactory } from './samplers.js';
 
 const at = (name: string, params: Record<string, number>) =>
   BUILTIN_OBJECTIVES[name]!.evaluate(params);
@@ -317,7 +317,11 @@ describe('objective modules', () => {
       optimizer: { distribution: 'categorical', values: ['sgd', 'adam'] },
       width: { distribution: 'constant', value: 64 },
     });
-    for (const [name, factory] of Object.entries(SAMPLERS)) {
+    expect(() => runBenchmark(mixed, samplerFactory('grid'), { trials: 2, seeds: 1 })).toThrow(
+      /dropout: grid search needs values/,
+    );
+    // grid needs a discrete space; every other sampler must handle this one.
+    for (const [name, factory] of Object.entries(SAMPLERS).filter(([n]) => n !== 'grid')) {
       const seen: Record<string, unknown>[] = [];
       const evaluate = (p: Record<string, unknown>) => {
         seen.push(p);
@@ -379,5 +383,17 @@ describe('reports', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toMatch(/^\| branin \| 50 \| uniform \| 2 \|/);
     expect(lines[2]).toContain('| 0.1724 |');
+  });
+});
+
+describe('sampler names', () => {
+  it('resolves bayes as a sweep does: gp while small, tpe beyond', () => {
+    expect(resolveSamplerName('bayes', { dimensions: 6, trials: 100 })).toBe('gp');
+    expect(resolveSamplerName('bayes', { dimensions: 21, trials: 100 })).toBe('tpe');
+    expect(resolveSamplerName('bayes', { dimensions: 6, trials: 301 })).toBe('tpe');
+    expect(resolveSamplerName('tpe', { dimensions: 6, trials: 100 })).toBe('tpe');
+    expect(() => resolveSamplerName('hyperopt', { dimensions: 1, trials: 1 })).toThrow(
+      /unknown sampler "hyperopt": use one of .*tpe.*bayes/,
+    );
   });
 });

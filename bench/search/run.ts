@@ -3,19 +3,21 @@
  * [--parallel P] [--out file.json]`: one sampler on one objective, printed beside Optuna 3.1.
  */
 import { parseArgs } from 'node:util';
+import { BAYES_GP_MAX_DIMENSIONS, BAYES_GP_MAX_TRIALS, buildSpace } from '@rung/search';
 import { positiveInt, progress, runMain, writeText } from './cli.js';
 import { runBenchmark } from './harness.js';
 import { DEFAULT_BUDGET, loadObjective } from './objective.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
 import { formatRunReport } from './report.js';
-import { SAMPLERS, samplerFactory } from './samplers.js';
+import { resolveSamplerName, SAMPLERS, samplerFactory } from './samplers.js';
 
 const USAGE = `usage: npm run bench:search -- --objective <name|path.mjs> --sampler <name>
          [--trials N] [--seeds S] [--parallel P] [--out file.json]
 
   --objective  ${Object.keys(BUILTIN_OBJECTIVES).join(', ')}, or an objective module
                (default export { name, parameters, goal, optimum?, budget?, evaluate })
-  --sampler    ${Object.keys(SAMPLERS).join(', ')}
+  --sampler    ${Object.keys(SAMPLERS).join(', ')}, or bayes (gp up to
+               ${BAYES_GP_MAX_DIMENSIONS} dimensions and ${BAYES_GP_MAX_TRIALS} trials, tpe beyond, as a sweep's method: bayes)
   --trials     trials per seed (default: the objective's budget, else ${DEFAULT_BUDGET})
   --seeds      seeds 0..S-1 (default 20, as in the Optuna baseline)
   --parallel   trials in flight, oldest finishes first (default 1)
@@ -40,8 +42,11 @@ async function main(): Promise<void> {
   }
   const objective = await loadObjective(values.objective);
   for (const w of objective.warnings ?? []) process.stderr.write(`${objective.name}: ${w}\n`);
-  const factory = samplerFactory(values.sampler);
   const trials = positiveInt('trials', values.trials, objective.budget ?? DEFAULT_BUDGET);
+  const size = { dimensions: buildSpace(objective.parameters).dimensions.length, trials };
+  const resolved = resolveSamplerName(values.sampler, size);
+  if (resolved !== values.sampler) process.stderr.write(`${values.sampler}: using ${resolved}\n`);
+  const factory = samplerFactory(resolved);
   const seeds = positiveInt('seeds', values.seeds, 20);
   const parallel = positiveInt('parallel', values.parallel, 1);
 

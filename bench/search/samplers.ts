@@ -2,8 +2,9 @@
  * The samplers the benchmark can run, by the name given on the command line. Each entry makes a
  * fresh sampler, since the harness starts every seed from a clean instance.
  */
-import type { Point, Sampler, SuggestContext } from '@rung/search';
+import { bayesChoice, type Point, type Sampler, type SuggestContext } from '@rung/search';
 import { createGpSampler } from '../../packages/search/src/samplers/gp/gp-sampler.js';
+import { createGridSampler } from '../../packages/search/src/samplers/grid.js';
 import { createRandomSampler } from '../../packages/search/src/samplers/random.js';
 import { createSobolSampler } from '../../packages/search/src/samplers/sobol/sobol-sampler.js';
 import {
@@ -29,6 +30,7 @@ export function createUniformBaselineSampler(): Sampler {
 /** Sampler factories by command-line name, in the order tables list them. */
 export const SAMPLERS: Readonly<Record<string, () => Sampler>> = {
   gp: () => createGpSampler(),
+  grid: createGridSampler,
   random: createRandomSampler,
   sobol: createSobolSampler,
   tpe: () => createTpeSampler(),
@@ -36,8 +38,30 @@ export const SAMPLERS: Readonly<Record<string, () => Sampler>> = {
   'uniform-baseline': createUniformBaselineSampler,
 };
 
-/** The factory registered under `name`, or an error that lists the registered names. */
-export function samplerFactory(name: string): () => Sampler {
-  if (Object.hasOwn(SAMPLERS, name)) return SAMPLERS[name]!;
-  throw new Error(`unknown sampler "${name}": use one of ${Object.keys(SAMPLERS).join(', ')}`);
+/** Names that stand for another sampler, chosen from the problem (as a sweep's method does). */
+export const ALIASES = ['bayes'] as const;
+
+/** What an alias is resolved against: the searched dimensions and the trials per seed. */
+export interface ProblemSize {
+  readonly dimensions: number;
+  readonly trials: number;
+}
+
+/**
+ * The sampler a name means for a problem of this size: a registered name as is, `bayes` as a
+ * sweep with `method: bayes` and `run_cap` = trials would resolve it.
+ */
+export function resolveSamplerName(name: string, size: ProblemSize): string {
+  if (name === 'bayes') return bayesChoice(size.dimensions, size.trials);
+  if (Object.hasOwn(SAMPLERS, name)) return name;
+  const known = [...Object.keys(SAMPLERS), ...ALIASES].join(', ');
+  throw new Error(`unknown sampler "${name}": use one of ${known}`);
+}
+
+/** The factory for a name (aliases resolved against the problem's size). */
+export function samplerFactory(
+  name: string,
+  size: ProblemSize = { dimensions: 0, trials: 0 },
+): () => Sampler {
+  return SAMPLERS[resolveSamplerName(name, size)]!;
 }

@@ -8,12 +8,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildSpace } from '@rung/search';
 import { list, positiveInt, progress, runMain, writeText } from './cli.js';
 import { type BenchmarkResult, runBenchmark } from './harness.js';
 import { DEFAULT_BUDGET, loadObjective } from './objective.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
 import { suiteMarkdown } from './report.js';
-import { SAMPLERS, samplerFactory } from './samplers.js';
+import { resolveSamplerName, SAMPLERS, samplerFactory } from './samplers.js';
 
 /** Where results are kept between parts of a suite (git-ignored). */
 export const DEFAULT_RESULTS_DIR = 'bench-results/search';
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const samplers = list(values.samplers) ?? Object.keys(SAMPLERS);
+  // grid needs a discrete space, which the built-in functions are not.
+  const samplers = list(values.samplers) ?? Object.keys(SAMPLERS).filter((n) => n !== 'grid');
   const objectiveArgs = list(values.objectives) ?? Object.keys(BUILTIN_OBJECTIVES);
   const seeds = positiveInt('seeds', values.seeds, 20);
   const parallel = positiveInt('parallel', values.parallel, 1);
@@ -74,15 +76,18 @@ async function main(): Promise<void> {
 
   if (!values.render) {
     // Resolve every name first, so a typo fails before minutes of runs rather than after.
-    const factories = samplers.map((name) => [name, samplerFactory(name)] as const);
+    for (const name of samplers) resolveSamplerName(name, { dimensions: 1, trials: 1 });
     const objectives = await Promise.all(objectiveArgs.map((arg) => loadObjective(arg)));
     for (const o of objectives) {
       for (const w of o.warnings ?? []) process.stderr.write(`${o.name}: ${w}\n`);
     }
     for (const objective of objectives) {
-      for (const [name, factory] of factories) {
+      const trials = trialsOverride ?? objective.budget ?? DEFAULT_BUDGET;
+      const dimensions = buildSpace(objective.parameters).dimensions.length;
+      for (const name of samplers) {
+        const factory = samplerFactory(name, { dimensions, trials });
         const result = runBenchmark(objective, factory, {
-          trials: trialsOverride ?? objective.budget ?? DEFAULT_BUDGET,
+          trials,
           seeds,
           parallel,
           samplerName: name,

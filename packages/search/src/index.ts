@@ -17,6 +17,11 @@ export type {
 } from './pruners/pruner.js';
 export { createRng, type Rng } from './random/rng.js';
 export {
+  BAYES_GP_MAX_DIMENSIONS,
+  BAYES_GP_MAX_TRIALS,
+  bayesChoice,
+} from './samplers/bayes-choice.js';
+export {
   createGpSampler,
   GP_SAMPLER_DEFAULTS,
   type GpSamplerOptions,

@@ -3,6 +3,7 @@
  * result, so a scheduler restart or an upgrade never switches algorithms mid-sweep.
  */
 import {
+  bayesChoice,
   createGpSampler,
   createGridSampler,
   createMultivariateTpeSampler,
@@ -59,7 +60,7 @@ export function resolveSampler(
     }
     return { sampler: name, warnings: [] };
   }
-  const preferred: SamplerName = space.dimensions.length <= 20 && runCap <= 300 ? 'gp' : 'tpe';
+  const preferred: SamplerName = bayesChoice(space.dimensions.length, runCap);
   for (const name of [preferred, 'tpe', 'gp'] as const) {
     if (FACTORIES[name]) return { sampler: name, warnings: [] };
   }
