@@ -58,10 +58,8 @@ export function resolveSamplerName(name: string, size: ProblemSize): string {
   throw new Error(`unknown sampler "${name}": use one of ${known}`);
 }
 
-/** The factory for a name (aliases resolved against the problem's size). */
-export function samplerFactory(
-  name: string,
-  size: ProblemSize = { dimensions: 0, trials: 0 },
-): () => Sampler {
-  return SAMPLERS[resolveSamplerName(name, size)]!;
+/** The factory registered under `name` (aliases go through {@link resolveSamplerName} first). */
+export function samplerFactory(name: string): () => Sampler {
+  if (Object.hasOwn(SAMPLERS, name)) return SAMPLERS[name]!;
+  throw new Error(`unknown sampler "${name}": use one of ${Object.keys(SAMPLERS).join(', ')}`);
 }

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       const trials = trialsOverride ?? objective.budget ?? DEFAULT_BUDGET;
       const dimensions = buildSpace(objective.parameters).dimensions.length;
       for (const name of samplers) {
-        const factory = samplerFactory(name, { dimensions, trials });
+        const factory = samplerFactory(resolveSamplerName(name, { dimensions, trials }));
         const result = runBenchmark(objective, factory, {
           trials,
           seeds,
