@@ -342,6 +342,16 @@ describe('objective modules', () => {
     }
   });
 
+  it('runs the example objective module shipped with the benchmark', async () => {
+    const example = await loadObjective('bench/search/examples/lc-mlp-final.mjs');
+    expect(example.warnings).toEqual([]);
+    const result = runBenchmark(example, samplerFactory('random'), { trials: 12, seeds: 2 });
+    // No optimum: the figures are best losses, which the curve keeps between 0 and 3.
+    expect(result.optimum).toBeNull();
+    expect(result.medianRegretAt['12']).toBeGreaterThan(0);
+    expect(result.medianRegretAt['12']).toBeLessThan(3);
+  });
+
   it('names the parameter a module got wrong, with the sweep-spec message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rung-bench-'));
     writeFileSync(
