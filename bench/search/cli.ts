@@ -2,6 +2,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+/**
+ * The folder the user ran the command from. `npm run` moves to the package root before running
+ * the script and leaves the caller's folder in INIT_CWD, so a relative `--objective` or `--out`
+ * given from a subfolder must be resolved against that, not against process.cwd().
+ */
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INIT_CWD ?? process.cwd();
+}
+
+/** A path the user typed, resolved against the folder they ran the command from. */
+export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(invocationDir(env), path);
+}
+
 /** A positive integer from a command-line value, or an error naming the flag. */
 export function positiveInt(flag: string, value: string | undefined, fallback?: number): number {
   if (value === undefined) {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BAYES_GP_MAX_DIMENSIONS, BAYES_GP_MAX_TRIALS, buildSpace } from '@rung/search';
-import { positiveInt, progress, runMain, writeText } from './cli.js';
+import { invocationDir, positiveInt, progress, runMain, userPath, writeText } from './cli.js';
 import { runBenchmark } from './harness.js';
 import { DEFAULT_BUDGET, loadObjective } from './objective.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     if (!values.help) process.exitCode = 1;
     return;
   }
-  const objective = await loadObjective(values.objective);
+  const objective = await loadObjective(values.objective, invocationDir());
   for (const w of objective.warnings ?? []) process.stderr.write(`${objective.name}: ${w}\n`);
   const trials = positiveInt('trials', values.trials, objective.budget ?? DEFAULT_BUDGET);
   const size = { dimensions: buildSpace(objective.parameters).dimensions.length, trials };
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(`${formatRunReport(result, seconds)}\n`);
   if (values.out) {
-    const path = writeText(values.out, `${JSON.stringify(result, null, 2)}\n`);
+    const path = writeText(userPath(values.out), `${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`wrote ${path}\n`);
   }
 }

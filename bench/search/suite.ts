@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSpace } from '@rung/search';
-import { list, positiveInt, progress, runMain, writeText } from './cli.js';
+import { invocationDir, list, positiveInt, progress, runMain, userPath, writeText } from './cli.js';
 import { type BenchmarkResult, runBenchmark } from './harness.js';
 import { DEFAULT_BUDGET, loadObjective } from './objective.js';
 import { BUILTIN_OBJECTIVES } from './objectives/index.js';
@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   if (!values.render) {
     // Resolve every name first, so a typo fails before minutes of runs rather than after.
     for (const name of samplers) resolveSamplerName(name, { dimensions: 1, trials: 1 });
-    const objectives = await Promise.all(objectiveArgs.map((arg) => loadObjective(arg)));
+    const objectives = await Promise.all(
+      objectiveArgs.map((arg) => loadObjective(arg, invocationDir())),
+    );
     for (const o of objectives) {
       for (const w of o.warnings ?? []) process.stderr.write(`${o.name}: ${w}\n`);
     }
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   const results = readResults(dir, parallel);
   if (results.length === 0) throw new Error(`no results with --parallel ${parallel} in ${dir}`);
   const table = `${suiteMarkdown(results, [...Object.keys(SAMPLERS), ...samplers])}\n`;
-  if (values.out) process.stderr.write(`wrote ${writeText(values.out, table)}\n`);
+  if (values.out) process.stderr.write(`wrote ${writeText(userPath(values.out), table)}\n`);
   else process.stdout.write(table);
 }
 
