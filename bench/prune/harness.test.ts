@@ -5,6 +5,7 @@ import lcMlp from './objectives/lc-mlp.mjs';
 
 const pruneAtFirstStep: () => Pruner = () => ({
   name: 'first',
+  query: () => ({ quantiles: [] }),
   decide: ({ step }) =>
     step === 1
       ? {

@@ -16,6 +16,7 @@ import {
   type Pruner,
   type Sampler,
   type StepValue,
+  summarizePeers,
   type TrialRecord,
 } from '@rung/search';
 import { finiteOrNull, mean, median } from '../search/stats.js';
@@ -33,7 +34,7 @@ export interface LearningCurveObjective {
 
 /** The pruner that never prunes (`none`): every trial runs to the end. */
 export function createNoPruner(): Pruner {
-  return { name: 'none', decide: () => ({ prune: false }) };
+  return { name: 'none', query: () => null, decide: () => ({ prune: false }) };
 }
 
 export interface PruneBenchOptions {
@@ -118,13 +119,17 @@ export function runPruneSeed(
       const loss = objective.curve(params, step, seed);
       reports.push({ step, loss });
       steps++;
-      const decision = pruner.decide({
-        step,
-        reports: reports.slice(),
-        peers: peersAt[step - 1]!.slice(),
-        completedTrials: completed,
-      });
-      if (decision.prune) {
+      const context = { step, reports: reports.slice() };
+      const query = pruner.query(context);
+      // The worker's protocol: the rule asks, the peers answer, the rule decides.
+      const decision = query
+        ? pruner.decide({
+            ...context,
+            peers: summarizePeers(peersAt[step - 1]!, query),
+            completedTrials: completed,
+          })
+        : undefined;
+      if (decision?.prune) {
         prunedAt = step;
         break;
       }

@@ -4,7 +4,7 @@
  * the leaderboard — and a trainer killed with SIGKILL mid-trial.
  */
 import { execFileSync } from 'node:child_process';
-import type { SweepView, TrialRecordView } from '@rung/shared';
+import type { SweepView, Trial } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
 
@@ -31,7 +31,7 @@ async function submit(yaml: string): Promise<SweepView> {
 const trialsOf = async (id: string) =>
   (
     (await (await fetch(`${cluster.api}/v1/sweeps/${id}/trials`)).json()) as {
-      trials: TrialRecordView[];
+      trials: Trial[];
     }
   ).trials;
 
@@ -101,7 +101,7 @@ parallelism: 1
 run_cap: 2
 `);
     // Wait until trial 0 is training (it has reported), then kill its trainer process.
-    await waitFor<{ trials: TrialRecordView[] }>(
+    await waitFor<{ trials: Trial[] }>(
       `${cluster.api}/v1/sweeps/${sweep.id}/trials`,
       (b) => (b.trials[0]?.reports.length ?? 0) >= 1,
       60_000,

@@ -3,7 +3,7 @@
  * job lock, BullMQ hands the job to the other worker, and the trial runs again to completion under
  * a new attempt — counted once, never lost.
  */
-import type { SweepView, TrialRecordView } from '@rung/shared';
+import type { SweepView, Trial } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
 
@@ -36,7 +36,7 @@ run_cap: 1
     });
     const { sweep } = (await res.json()) as { sweep: SweepView };
     const trialsUrl = `${cluster.api}/v1/sweeps/${sweep.id}/trials`;
-    const { trials } = await waitFor<{ trials: TrialRecordView[] }>(
+    const { trials } = await waitFor<{ trials: Trial[] }>(
       trialsUrl,
       (b) => (b.trials[0]?.reports.length ?? 0) >= 2,
       60_000,
@@ -52,8 +52,7 @@ run_cap: 1
       90_000,
       cluster.logs,
     );
-    const [trial] = ((await (await fetch(trialsUrl)).json()) as { trials: TrialRecordView[] })
-      .trials;
+    const [trial] = ((await (await fetch(trialsUrl)).json()) as { trials: Trial[] }).trials;
     expect(trial?.state).toBe('completed');
     expect(trial?.attempt).toBe(2);
     expect(trial?.workerId).toBe(`w${1 - victimIndex}`);

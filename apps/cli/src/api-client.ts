@@ -3,7 +3,7 @@
  * API errors become {@link ApiError} with the server's message; a missing server becomes
  * {@link ApiUnreachableError}, whose message says how to start one.
  */
-import type { Goal, SweepView, TrialRecordView, TrialState } from '@rung/shared';
+import type { Goal, SweepView, Trial, TrialState } from '@rung/shared';
 
 /** One row of `GET /v1/sweeps/:id/leaderboard`. */
 export interface LeaderboardEntry {
@@ -106,9 +106,9 @@ export class ApiClient {
   }
 
   /** `GET /v1/sweeps/:id/trials`. */
-  async listTrials(id: string, signal?: AbortSignal): Promise<TrialRecordView[]> {
+  async listTrials(id: string, signal?: AbortSignal): Promise<Trial[]> {
     const path = `/v1/sweeps/${encodeURIComponent(id)}/trials`;
-    return (await this.request<{ trials: TrialRecordView[] }>('GET', path, { signal })).trials;
+    return (await this.request<{ trials: Trial[] }>('GET', path, { signal })).trials;
   }
 
   /** `GET /v1/sweeps/:id/leaderboard?limit=N`. */

@@ -3,7 +3,7 @@
  * place on a terminal, one line per change elsewhere.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SweepView, TrialRecordView } from '@rung/shared';
+import type { SweepView, Trial } from '@rung/shared';
 import { type ApiClient, ApiError } from './api-client.js';
 import { LiveFrame, type TextOut } from './render/live-frame.js';
 import { progressKey, progressLine, progressLines } from './render/progress.js';
@@ -71,9 +71,7 @@ export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
     try {
       const sweep = await opts.client.getSweep(opts.sweepId, opts.signal);
       // Only a terminal shows the running trials; a log line needs just the counts.
-      const trials: TrialRecordView[] = frame
-        ? await opts.client.listTrials(opts.sweepId, opts.signal)
-        : [];
+      const trials: Trial[] = frame ? await opts.client.listTrials(opts.sweepId, opts.signal) : [];
       failures = 0;
       last = sweep;
       const elapsed = elapsedOf(sweep);

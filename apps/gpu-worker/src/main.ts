@@ -3,7 +3,7 @@
  * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
- * LOG_LEVEL.
+ * RUNG_HEARTBEAT_MS, LOG_LEVEL.
  */
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
@@ -15,7 +15,7 @@ import {
   runMain,
   type TrialJob,
 } from '@rung/shared';
-import { RungStore } from '@rung/store';
+import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
@@ -36,10 +36,29 @@ async function main(): Promise<void> {
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
   const pool = SlotPool.fromGpus(gpus, cpuSlots);
 
+  // How often the worker announces itself; it counts as gone after three missed heartbeats.
+  const heartbeatMs = intFromEnv(env, 'RUNG_HEARTBEAT_MS', 2000, 100, 60_000);
+
   // Workers wait out Redis outages (maxRetriesPerRequest: null), as BullMQ requires.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const store = new RungStore(redis, { prefix: config.prefix });
-  await store.registerTrainers(listTrainers(), workerId, Date.now());
+  const store = new RedisStore(redis, { prefix: config.prefix });
+  const startedAt = Date.now();
+  const announce = (): WorkerInfo => ({
+    workerId,
+    slots: pool.size,
+    busy: pool.size - pool.freeCount,
+    trainers: listTrainers(),
+    gpus: gpus.map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
+    host: hostname(),
+    startedAt,
+    at: Date.now(),
+  });
+  const heartbeat = () =>
+    store
+      .heartbeatWorker(announce(), heartbeatMs * 3)
+      .catch((err) => logger.warn({ err }, 'heartbeat failed'));
+  await store.heartbeatWorker(announce(), heartbeatMs * 3);
+  const heartbeats = setInterval(heartbeat, heartbeatMs);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'rung_worker_' });
@@ -69,6 +88,7 @@ async function main(): Promise<void> {
         const result = await runTrialJob(job.data, {
           store,
           workerId,
+          jobId: job.id ?? '',
           slot,
           logger,
           isShuttingDown: () => shuttingDown,
@@ -99,9 +119,10 @@ async function main(): Promise<void> {
     const { sweepId, number } = job.data;
     logger.warn({ err, trialId: job.data.trialId, attemptsMade: job.attemptsMade }, 'job failed');
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      void store.abandonTrial(
+      void store.endTrial(
         sweepId,
         number,
+        'failed',
         `job failed ${job.attemptsMade} times: ${err.message}`,
         Date.now(),
       );
@@ -150,7 +171,9 @@ async function main(): Promise<void> {
       for (const proc of live) proc.kill();
       await worker.close(true);
     }
+    clearInterval(heartbeats);
     http?.close();
+    await store.removeWorker(workerId).catch(() => undefined);
     await redis.quit().catch(() => undefined);
     process.exit(0);
   });

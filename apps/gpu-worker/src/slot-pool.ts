@@ -38,6 +38,11 @@ export class SlotPool {
     return this.slots.length;
   }
 
+  /** Slots not running a trial now. */
+  get freeCount(): number {
+    return this.free.length;
+  }
+
   /** Takes a free slot. BullMQ's concurrency equals the pool size, so one is always free. */
   acquire(): Slot {
     const slot = this.free.shift();

@@ -1,20 +1,23 @@
 /**
- * Runs one trial job: claim the trial (compare-and-set), train it in a child process, forward every
- * report to Redis, ask the sweep's pruner after each, and record how it ended.
+ * Runs one trial job: claim the trial (compare-and-set), train it in a child process, send every
+ * report to the store in one call that also answers the pruning rule's query, and record how it
+ * ended.
  *
  * Trainer failures are trial states (failed, with the reason), not job failures: the job itself
  * throws only when Redis is unreachable, so BullMQ retries infrastructure errors and nothing else.
  */
 import type { StepValue } from '@rung/search';
 import { type Logger, type TrialJob, toLoss } from '@rung/shared';
-import type { RungStore } from '@rung/store';
+import type { Store } from '@rung/store';
 import { createPruner } from './pruner-choice.js';
 import type { Slot } from './slot-pool.js';
 import { startTrialProcess } from './trial-process/trial-process.js';
 
 export interface TrialJobDeps {
-  store: RungStore;
+  store: Store;
   workerId: string;
+  /** The queue job carrying this run, recorded on the trial so a lost job can be noticed. */
+  jobId: string;
   slot: Slot;
   logger: Logger;
   /** @defaultValue Date.now */
@@ -51,7 +54,11 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
 
   const sweep = await store.getSweep(sweepId);
   if (!sweep) return 'skipped';
-  const start = await store.startTrial(sweepId, number, deps.workerId, clock());
+  const start = await store.startTrial(sweepId, number, {
+    workerId: deps.workerId,
+    jobId: deps.jobId,
+    now: clock(),
+  });
   if (!start.ok) {
     logger.info({ state: start.state }, 'trial not started: no longer queued');
     return 'skipped';
@@ -61,6 +68,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const pruner = createPruner(sweep.spec.pruner);
   logger.info({ attempt, params: job.params }, 'trial started');
 
+  /** The trial's losses by step: what the rule judges, and the curve its peers see if it completes. */
   const losses: StepValue[] = [];
   let lastValue: number | undefined;
   let stoppedAs: 'pruned' | 'cancelled' | 'superseded' | undefined;
@@ -73,41 +81,51 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     seed: job.seed,
     env: deps.slot.env,
     onLog: (line, source) => logger.info({ source }, line),
-    onReady: (backend) => store.setTrialBackend(sweepId, number, backend),
+    onReady: async (backend) => {
+      await store.setTrialBackend(sweepId, number, attempt, backend);
+    },
     onReport: async (step, metrics) => {
       if (stoppedAs) return;
-      const state = await store.addReport(sweepId, number, attempt, { step, metrics, at: clock() });
-      if (state !== 'running') {
-        // Cancelled (sweep stopped) or superseded by a newer attempt: stop without writing more.
-        stoppedAs = state === 'superseded' ? 'superseded' : 'cancelled';
-        logger.info({ state }, 'trial stopped: no longer running here');
-        proc.stop(deps.stopGraceMs);
-        return;
-      }
-      const value = metrics[metric.name];
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        if (!warnedMissingMetric)
-          logger.warn({ metric: metric.name, step }, 'report lacks the sweep metric');
+      const raw = metrics[metric.name];
+      const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
+      if (value === undefined && !warnedMissingMetric) {
+        logger.warn({ metric: metric.name, step }, 'report lacks the sweep metric');
         warnedMissingMetric = true;
-        return;
       }
-      lastValue = value;
-      losses.push({ step, loss: toLoss(value, metric.goal) });
-      if (!pruner) return;
-      const decision = pruner.decide({
-        step,
-        reports: losses,
-        peers: await store.rungLosses(sweepId, step),
-        completedTrials: await store.completedCount(sweepId),
-      });
-      if (!decision.prune) return;
-      const ok = await store.finishTrial(
+      if (value !== undefined) {
+        lastValue = value;
+        losses.push({ step, loss: toLoss(value, metric.goal) });
+      }
+      // The rule judges only reports that carry the metric; its query rides on the report call.
+      const context = { step, reports: losses };
+      const query = pruner && value !== undefined ? pruner.query(context) : null;
+      const outcome = await store.report(
         sweepId,
         number,
         attempt,
-        { state: 'pruned', value, pruneReason: decision.reason, now: clock() },
-        metric,
+        { step, metrics, at: clock() },
+        query ? { metric, query } : { metric },
       );
+      if (outcome.state !== 'running') {
+        // Cancelled (sweep stopped) or superseded by a newer attempt: stop without writing more.
+        stoppedAs = outcome.state === 'superseded' ? 'superseded' : 'cancelled';
+        logger.info({ state: outcome.state }, 'trial stopped: no longer running here');
+        proc.stop(deps.stopGraceMs);
+        return;
+      }
+      if (!pruner || !query || !outcome.peers) return;
+      const decision = pruner.decide({
+        ...context,
+        peers: outcome.peers,
+        completedTrials: outcome.completedTrials,
+      });
+      if (!decision.prune) return;
+      const ok = await store.finishTrial(sweepId, number, attempt, {
+        state: 'pruned',
+        value,
+        pruneReason: decision.reason,
+        now: clock(),
+      });
       stoppedAs = ok ? 'pruned' : 'cancelled';
       logger.info({ reason: decision.reason }, 'trial pruned');
       proc.stop(deps.stopGraceMs);
@@ -120,12 +138,12 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     throw new Error('worker shut down before the trial finished: it will be retried');
   }
   if ('backend' in outcome && outcome.backend) {
-    await store.setTrialBackend(sweepId, number, outcome.backend);
+    await store.setTrialBackend(sweepId, number, attempt, outcome.backend);
   }
   if (stoppedAs) return stoppedAs;
 
   const finish = (state: 'completed' | 'failed', extra: { value?: number; error?: string }) =>
-    store.finishTrial(sweepId, number, attempt, { state, ...extra, now: clock() }, metric);
+    store.finishTrial(sweepId, number, attempt, { state, ...extra, now: clock(), curve: losses });
 
   switch (outcome.kind) {
     case 'result': {

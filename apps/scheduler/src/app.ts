@@ -4,16 +4,26 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { HTTP_STATUS_BY_CODE, RungError, SpecError } from '@rung/shared';
-import type { RungStore } from '@rung/store';
+import {
+  type ClusterLimits,
+  DEFAULT_LIMITS,
+  HTTP_STATUS_BY_CODE,
+  RungError,
+  SpecError,
+} from '@rung/shared';
+import type { Store } from '@rung/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { SchedulerMetrics } from './metrics.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import type { SweepScheduler } from './scheduling/sweep-scheduler.js';
 
 export interface AppContext {
-  store: RungStore;
+  store: Store;
   scheduler: SweepScheduler;
+  /** Answers whether the store is reachable (`/healthz`); throws when it is not. */
+  ping(): Promise<unknown>;
+  /** What a sweep may ask for. @defaultValue DEFAULT_LIMITS */
+  limits?: ClusterLimits;
   metrics?: SchedulerMetrics;
   /** Called after a sweep is stored, so the scheduling loop can start it without waiting a tick. */
   onSweepCreated(sweepId: string): void;
@@ -84,7 +94,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     { schema: { tags: ['operations'], summary: 'Liveness and Redis reachability' } },
     async (_req, reply) => {
       try {
-        await ctx.store.redis.ping();
+        await ctx.ping();
         return { status: 'ok' };
       } catch {
         return reply.code(503).send({ status: 'unavailable', redis: 'unreachable' });
@@ -104,6 +114,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   );
 
-  await app.register(async (scope) => sweepRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    sweepRoutes(scope, { ...ctx, limits: ctx.limits ?? DEFAULT_LIMITS }),
+  );
   return app;
 }

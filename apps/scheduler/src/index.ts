@@ -4,7 +4,9 @@
  */
 export { type AppContext, type BuildAppOptions, buildApp } from './app.js';
 export { createSchedulerMetrics, type SchedulerMetrics } from './metrics.js';
-export { LeaderLease } from './scheduling/leader-lease.js';
+export { fairShares, type ShareRequest } from './scheduling/fair-share.js';
+export { LeaderLease, type LeaderLeaseOptions } from './scheduling/leader-lease.js';
+export { RateLimiter } from './scheduling/rate-limiter.js';
 export {
   createSampler,
   DEFAULT_RUN_CAP,
@@ -12,5 +14,14 @@ export {
   resolveSampler,
   runCapOf,
 } from './scheduling/sampler-choice.js';
-export { type SchedulerOptions, SweepScheduler } from './scheduling/sweep-scheduler.js';
+export { SamplerHost, type SuggestRequest, type SuggestResult } from './scheduling/sampler-host.js';
+export { SchedulingLoop, type SchedulingLoopOptions } from './scheduling/scheduling-loop.js';
+export { InlineSuggester, type Suggester, ThreadSuggester } from './scheduling/suggester.js';
+export { SweepRuntime } from './scheduling/sweep-runtime.js';
+export {
+  type ReconcileResult,
+  type SchedulerOptions,
+  SweepScheduler,
+  type TrialQueue,
+} from './scheduling/sweep-scheduler.js';
 export { createSweep, newSweepId } from './sweeps/sweep-service.js';

@@ -1,6 +1,6 @@
-/** Prometheus metrics of the scheduler; sweep and trial gauges are read from Redis at scrape time. */
-import { TRIAL_STATES } from '@rung/shared';
-import type { RungStore } from '@rung/store';
+/** Prometheus metrics of the scheduler; sweep and trial gauges are read from the store at scrape time. */
+import { SWEEP_STATES, TRIAL_STATES } from '@rung/shared';
+import type { Store } from '@rung/store';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SchedulerMetrics {
@@ -8,7 +8,7 @@ export interface SchedulerMetrics {
   observeSuggest(sampler: string, ms: number): void;
 }
 
-export function createSchedulerMetrics(store: RungStore): SchedulerMetrics {
+export function createSchedulerMetrics(store: Store): SchedulerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'rung_scheduler_' });
   const suggest = new Histogram({
@@ -25,24 +25,25 @@ export function createSchedulerMetrics(store: RungStore): SchedulerMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const id of await store.sweepIds()) {
-        const sweep = await store.getSweep(id);
-        if (sweep) this.inc({ state: sweep.state });
+      for (const state of SWEEP_STATES) this.set({ state }, 0);
+      for (const id of await store.listSweepIds()) {
+        const status = await store.sweepStatus(id);
+        if (status) this.inc({ state: status.state });
       }
     },
   });
   new Gauge({
     name: 'rung_trials',
-    help: 'Trials of running sweeps by state',
+    help: 'Trials of live (running or paused) sweeps by state',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
       this.reset();
       for (const state of TRIAL_STATES) this.set({ state }, 0);
-      for (const id of await store.sweepIds()) {
-        const sweep = await store.getSweep(id);
-        if (sweep?.state !== 'running') continue;
-        for (const state of TRIAL_STATES) this.inc({ state }, sweep.counts[state]);
+      for (const id of await store.liveSweepIds()) {
+        const status = await store.sweepStatus(id);
+        if (!status) continue;
+        for (const state of TRIAL_STATES) this.inc({ state }, status.counts[state]);
       }
     },
   });

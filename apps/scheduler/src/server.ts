@@ -1,26 +1,34 @@
 /**
- * The scheduler process: REST API + the scheduling loop (when this replica holds the leader lease).
- * Config from the environment (REDIS_URL, RUNG_PORT, RUNG_HOST, RUNG_PREFIX, RUNG_QUEUE, LOG_LEVEL).
+ * The scheduler process: the REST API, and the scheduling loop while this replica holds the
+ * leader lease. Config from the environment (REDIS_URL, RUNG_PORT, RUNG_HOST, RUNG_PREFIX,
+ * RUNG_QUEUE, RUNG_LEADER_TTL_MS, RUNG_MAX_PARALLELISM, RUNG_MAX_RUN_CAP,
+ * RUNG_MAX_TRIALS_PER_SECOND, RUNG_EVENT_LOG_CAP, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
-import { createLogger, loadConfig, onStopSignals, runMain, type TrialJob } from '@rung/shared';
-import { RungStore, type StoreEvent } from '@rung/store';
+import {
+  createLogger,
+  intFromEnv,
+  loadConfig,
+  onStopSignals,
+  runMain,
+  type TrialJob,
+} from '@rung/shared';
+import { RedisStore } from '@rung/store';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { createSchedulerMetrics } from './metrics.js';
 import { LeaderLease } from './scheduling/leader-lease.js';
+import { SchedulingLoop } from './scheduling/scheduling-loop.js';
+import { ThreadSuggester } from './scheduling/suggester.js';
 import { SweepScheduler } from './scheduling/sweep-scheduler.js';
-
-const TICK_MS = 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('scheduler', config.logLevel);
   // API-side connections fail fast rather than queueing commands forever while Redis is away.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const store = new RungStore(redis, { prefix: config.prefix });
+  const store = new RedisStore(redis, { prefix: config.prefix, eventLogCap: config.eventLogCap });
   const queue = new Queue<TrialJob>(config.queue, {
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }),
     prefix: `${config.prefix}bull`,
@@ -34,46 +42,44 @@ async function main(): Promise<void> {
     },
   });
   const metrics = createSchedulerMetrics(store);
+  const suggester = new ThreadSuggester();
   const scheduler = new SweepScheduler({
     store,
     queue,
+    suggester,
     logger,
+    maxTrialsPerSecond: config.limits.maxTrialsPerSecond,
     onSuggest: (sampler, ms) => metrics.observeSuggest(sampler, ms),
   });
-  const lease = new LeaderLease(redis, store.keys.leader, `scheduler-${randomUUID()}`);
-
-  // All scheduling work runs one pass at a time; events only ask for an early pass.
-  let leading = false;
-  let running: Promise<void> = Promise.resolve();
-  let kickTimer: NodeJS.Timeout | undefined;
-  const pass = () => {
-    running = running
-      .then(async () => {
-        const wasLeading = leading;
-        leading = await lease.acquireOrRenew();
-        if (leading !== wasLeading)
-          logger.info({ holder: lease.holder, leading }, 'leadership changed');
-        if (leading) await scheduler.tick();
-      })
-      .catch((err) => logger.error({ err }, 'scheduling pass failed'));
-    return running;
-  };
-  const kick = () => {
-    kickTimer ??= setTimeout(() => {
-      kickTimer = undefined;
-      void pass();
-    }, 20);
-  };
-
-  await subscriber.subscribe(store.keys.events);
-  subscriber.on('message', (_channel, message) => {
-    const event = JSON.parse(message) as StoreEvent;
-    // A trial leaving the queue/running states frees a slot; a new sweep needs its first trials.
-    if (event.type === 'sweep' || !['queued', 'running'].includes(event.state)) kick();
+  const loop = new SchedulingLoop({ store, scheduler, logger });
+  const lease = new LeaderLease({
+    redis,
+    key: store.keys.leader,
+    fenceKey: store.keys.leaderFence,
+    holder: `scheduler-${randomUUID()}`,
+    ttlMs: intFromEnv(process.env, 'RUNG_LEADER_TTL_MS', 5000, 300, 600_000),
+    onElected: (fence) => {
+      logger.info({ holder: lease.holder, fence }, 'leading');
+      loop.start(fence);
+    },
+    onDeposed: (reason) => {
+      logger.warn({ holder: lease.holder, reason }, 'no longer leading');
+      void loop.stop();
+    },
+    onError: (err) => logger.warn({ err }, 'leader lease: Redis error'),
   });
-  const interval = setInterval(() => void pass(), TICK_MS);
+  scheduler.mayCreate = () => lease.isLeader();
+  lease.start();
 
-  const app = await buildApp({ store, scheduler, metrics, logger, onSweepCreated: kick });
+  const app = await buildApp({
+    store,
+    scheduler,
+    metrics,
+    logger,
+    limits: config.limits,
+    ping: () => redis.ping(),
+    onSweepCreated: (id) => loop.touch(id),
+  });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${config.port}` }, 'scheduler listening');
 
@@ -84,13 +90,13 @@ async function main(): Promise<void> {
       logger.warn('shutdown deadline passed: exiting');
       process.exit(1);
     }, 8_000).unref();
-    clearInterval(interval);
-    if (kickTimer) clearTimeout(kickTimer);
     await app.close();
-    await running;
+    // Released, not left to expire: a restarted scheduler leads at once.
     await lease.release().catch(() => undefined);
+    await loop.stop();
+    await suggester.close();
+    await store.close();
     await queue.close();
-    subscriber.disconnect();
     await redis.quit();
     process.exit(0);
   });

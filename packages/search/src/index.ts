@@ -8,12 +8,18 @@ export {
   MEDIAN_PRUNER_DEFAULTS,
   type MedianPrunerOptions,
 } from './pruners/median.js';
-export type {
-  PruneDecision,
-  PruneInput,
-  PruneReason,
-  Pruner,
-  StepValue,
+export {
+  interpolateQuantile,
+  type PeerQuery,
+  type PeerSummary,
+  type PruneContext,
+  type PruneDecision,
+  type PruneInput,
+  type PruneReason,
+  type Pruner,
+  quantileRanks,
+  type StepValue,
+  summarizePeers,
 } from './pruners/pruner.js';
 export { createRng, type Rng } from './random/rng.js';
 export {

@@ -1,12 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import type { PruneInput, StepValue } from '../src/index.js';
-import { createMedianPruner, MEDIAN_PRUNER_DEFAULTS } from '../src/pruners/median.js';
+import {
+  createMedianPruner as createRule,
+  MEDIAN_PRUNER_DEFAULTS,
+  type MedianPrunerOptions,
+  type PruneDecision,
+  type StepValue,
+  summarizePeers,
+} from '../src/index.js';
+
+/** A decision as the worker takes it: the rule's query, answered from the peers, then decide. */
+interface Judged {
+  step: number;
+  reports: readonly StepValue[];
+  peers: number[];
+  completedTrials: number;
+}
+
+function createMedianPruner(options?: MedianPrunerOptions) {
+  const rule = createRule(options);
+  return {
+    name: rule.name,
+    decide(input: Judged): PruneDecision {
+      const query = rule.query(input);
+      if (!query) return { prune: false };
+      return rule.decide({ ...input, peers: summarizePeers(input.peers, query) });
+    },
+  };
+}
 
 function input(
   reports: [step: number, loss: number][],
   peers: number[],
   completedTrials: number,
-): PruneInput {
+): Judged {
   const values: StepValue[] = reports.map(([step, loss]) => ({ step, loss }));
   return { step: values.at(-1)!.step, reports: values, peers, completedTrials };
 }

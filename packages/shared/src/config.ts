@@ -15,7 +15,28 @@ export interface RungConfig {
   port: number;
   /** pino level. @defaultValue `info` (`LOG_LEVEL`) */
   logLevel: string;
+  /** What the cluster accepts and how fast it creates trials. */
+  limits: ClusterLimits;
+  /** Entries each sweep's event log keeps. @defaultValue 20000 (`RUNG_EVENT_LOG_CAP`) */
+  eventLogCap: number;
 }
+
+/** Cluster-wide limits: a sweep asking for more is refused with a 400 naming the limit. */
+export interface ClusterLimits {
+  /** @defaultValue 1000 (`RUNG_MAX_PARALLELISM`) */
+  maxParallelism: number;
+  /** Trials one sweep may create. @defaultValue 1000000 (`RUNG_MAX_RUN_CAP`) */
+  maxRunCap: number;
+  /** Trials the scheduler creates per second, over all sweeps. @defaultValue 200 (`RUNG_MAX_TRIALS_PER_SECOND`) */
+  maxTrialsPerSecond: number;
+}
+
+/** The limits when nothing is configured. */
+export const DEFAULT_LIMITS: Readonly<ClusterLimits> = Object.freeze({
+  maxParallelism: 1000,
+  maxRunCap: 1_000_000,
+  maxTrialsPerSecond: 200,
+});
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RungConfig {
   return {
@@ -25,6 +46,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RungConfig {
     host: env.RUNG_HOST || '127.0.0.1',
     port: intFromEnv(env, 'RUNG_PORT', 8080, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
+    limits: {
+      maxParallelism: intFromEnv(
+        env,
+        'RUNG_MAX_PARALLELISM',
+        DEFAULT_LIMITS.maxParallelism,
+        1,
+        1e6,
+      ),
+      maxRunCap: intFromEnv(env, 'RUNG_MAX_RUN_CAP', DEFAULT_LIMITS.maxRunCap, 1, 1e9),
+      maxTrialsPerSecond: intFromEnv(
+        env,
+        'RUNG_MAX_TRIALS_PER_SECOND',
+        DEFAULT_LIMITS.maxTrialsPerSecond,
+        1,
+        1e6,
+      ),
+    },
+    eventLogCap: intFromEnv(env, 'RUNG_EVENT_LOG_CAP', 20_000, 100, 1e8),
   };
 }
 

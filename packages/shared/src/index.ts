@@ -3,7 +3,13 @@
  * its schema, trial and report types, errors, configuration and the logger.
  */
 
-export { intFromEnv, loadConfig, type RungConfig } from './config.js';
+export {
+  type ClusterLimits,
+  DEFAULT_LIMITS,
+  intFromEnv,
+  loadConfig,
+  type RungConfig,
+} from './config.js';
 export {
   type ErrorCode,
   HTTP_STATUS_BY_CODE,
@@ -11,6 +17,19 @@ export {
   SpecError,
   type SpecIssue,
 } from './errors.js';
+export type { SweepEvent, SweepEventBody, SweepEventType } from './events.js';
+export {
+  canTransition,
+  canTransitionSweep,
+  type FinishedTrialState,
+  isActive,
+  SWEEP_STATES,
+  SWEEP_TRANSITIONS,
+  type SweepState,
+  TRIAL_STATES,
+  TRIAL_TRANSITIONS,
+  type TrialState,
+} from './lifecycle.js';
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
 export { onStopSignals, runMain } from './process-lifecycle.js';
@@ -27,12 +46,4 @@ export type {
   SweepSpec,
   TrainerSpec,
 } from './sweep.js';
-export {
-  type Report,
-  type SweepState,
-  type SweepView,
-  TERMINAL_TRIAL_STATES,
-  TRIAL_STATES,
-  type TrialRecordView,
-  type TrialState,
-} from './trial.js';
+export type { Attempt, Report, SweepView, Trial } from './trial.js';

@@ -17,11 +17,13 @@ export interface TrialJob {
 }
 
 /**
- * BullMQ job id of a trial's n-th enqueue. Derived, so a retried enqueue is a no-op while the job
- * exists; BullMQ ids must not contain ':' nor be all digits, and trial ids never are.
+ * BullMQ job id of a queued trial that has been started `attempts` times so far (0 when new; a
+ * paused trial queued again has a higher count). Derived, so a retried enqueue is a no-op while
+ * the job exists, and a promoted trial gets a new job; BullMQ ids must not contain ':' nor be all
+ * digits, and trial ids never are.
  */
-export function trialJobId(trialId: string, enqueue = 1): string {
-  return `${trialId}-e${enqueue}`;
+export function trialJobId(trialId: string, attempts = 0): string {
+  return `${trialId}-e${attempts + 1}`;
 }
 
 /** The trainer's seed for a trial: stable, distinct per trial, within 31 bits for tfjs. */

@@ -1,29 +1,6 @@
-/** Trials, their states and reports: the records the scheduler, workers and API share. */
-import type { Params, PruneReason } from '@rung/search';
-
-/**
- * queued → running → completed | pruned | failed; queued | running → cancelled.
- * A worker that dies mid-trial leaves it `running`; the job is redelivered and runs it again.
- */
-export type TrialState = 'queued' | 'running' | 'completed' | 'pruned' | 'failed' | 'cancelled';
-
-export const TRIAL_STATES: readonly TrialState[] = [
-  'queued',
-  'running',
-  'completed',
-  'pruned',
-  'failed',
-  'cancelled',
-];
-
-export const TERMINAL_TRIAL_STATES: readonly TrialState[] = [
-  'completed',
-  'pruned',
-  'failed',
-  'cancelled',
-];
-
-export type SweepState = 'running' | 'completed' | 'cancelled';
+/** Trials, their reports and attempts, and sweeps: the records the scheduler, workers and API share. */
+import type { Params, Point, PruneReason } from '@rung/search';
+import type { SweepState, TrialState } from './lifecycle.js';
 
 /** One intermediate result from a trainer: a step (epoch) and the metrics at that step. */
 export interface Report {
@@ -33,20 +10,48 @@ export interface Report {
   at: number;
 }
 
-export interface TrialRecordView {
+/** One run of a trial by a worker. A redelivered job starts a new attempt with a clean series. */
+export interface Attempt {
+  attempt: number;
+  workerId: string;
+  startedAt: number;
+  /** This attempt's reports only, in step order. */
+  reports: Report[];
+  /**
+   * How the attempt ended: the trial's final state, `paused`, or `superseded` when a newer
+   * attempt took over (its worker died or lost the job). Absent while it runs.
+   */
+  endedBy?: TrialState | 'superseded';
+  endedAt?: number;
+}
+
+/** A trial as the store holds it and the API shows it. */
+export interface Trial {
   id: string;
   sweepId: string;
   number: number;
   state: TrialState;
   params: Params;
+  /**
+   * The parameters encoded in the unit cube, as samplers work on them. Internal: the API does not
+   * send it.
+   */
+  point?: Point;
   /** The sweep metric's final value (last report), when the trial completed or was pruned. */
   value?: number;
+  /** The current (latest) attempt's reports, in step order. */
   reports: Report[];
+  /** The last step the current attempt reported. */
+  lastStep?: number;
+  /** Every attempt with its own reports, oldest first; only when asked for (`GET …/trials/:n`). */
+  attempts?: Attempt[];
   /** Set when pruned. */
   pruneReason?: PruneReason;
   /** Set when failed or cancelled. */
   error?: string;
   workerId?: string;
+  /** The queue job of the current attempt. */
+  jobId?: string;
   /** TensorFlow.js backend (or `command`, …) the trial ran on. */
   backend?: string;
   /** How many times a worker started the trial (more than 1 after a worker crash). */

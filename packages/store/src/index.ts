@@ -1,9 +1,10 @@
 /**
- * @rung/store — the Redis-backed state of sweeps and trials (Lua compare-and-set transitions,
- * reports, rung data, the leaderboard) and the private redis-server of the local cluster.
+ * @rung/store — the records of sweeps, trials, early-stopping data, workers and events behind one
+ * interface (`Store`, with its contract), on Redis (`RedisStore`) or in memory (`MemoryStore`),
+ * and the private redis-server of the local cluster.
  */
 
-export { createKeys, type Keys, parseTrialId, trialId } from './keys.js';
+export { createKeys, type Keys, trialId } from './keys.js';
 export {
   freePort,
   hasRedisServer,
@@ -12,4 +13,24 @@ export {
   REDIS_INSTALL_HINT,
   startLocalRedis,
 } from './local-redis-server.js';
-export { RungStore, type StoredTrial, type StoreEvent, type StoreOptions } from './store.js';
+export { MemoryStore, type MemoryStoreOptions } from './memory/memory-store.js';
+export { RedisStore, type RedisStoreOptions } from './redis/redis-store.js';
+export type { LuaScript } from './redis/script.js';
+export { SCRIPTS } from './redis/scripts/index.js';
+export {
+  type CreateTrialResult,
+  type FollowedLogs,
+  type LogPositions,
+  type NewSweep,
+  type NewTrial,
+  type ReportOptions,
+  type ReportOutcome,
+  registeredTrainers,
+  type StartTrialResult,
+  type Store,
+  type SweepStatus,
+  type TrialOutcome,
+  type TrialPage,
+  type TrialStart,
+  type WorkerInfo,
+} from './store.js';

@@ -1,51 +1,63 @@
 /**
- * Redis key layout. Every key of one sweep carries the hash tag `{sweepId}`, so a Lua script that
- * touches several of them stays on one slot under Redis Cluster.
+ * Redis key layout. Every key of one sweep carries the hash tag `{sweepId}`, so each Lua script,
+ * which touches the keys of one sweep only, stays on one slot under Redis Cluster.
  */
 export interface Keys {
-  /** ZSET of sweep ids scored by creation time. */
+  /** ZSET of every sweep id, scored by creation time. */
   sweeps: string;
-  /** Pub/sub channel of state-change notifications (notifications only; Redis hashes are the truth). */
-  events: string;
-  /** The scheduler leader's lease. */
+  /** SET of the ids of running and paused sweeps: what the scheduler looks after. */
+  liveSweeps: string;
+  /** STREAM announcing new sweeps (`sweepId`), so a scheduler replica learns of them at once. */
+  sweepIndexLog: string;
+  /** The scheduler leader's lease (holder id) and its fencing-token counter. */
   leader: string;
-  /** HASH trainer name → last worker that registered it (JSON { workerId, at }). */
-  trainers: string;
+  leaderFence: string;
+  /** ZSET of worker ids scored by their last heartbeat; each worker's entry is `worker(id)`. */
+  workers: string;
+  worker(workerId: string): string;
+  /** HASH: id, state, spec, sampler, warnings, createdAt, nextTrial, eventSeq, fence, … */
   sweep(sweepId: string): string;
+  /** HASH trial state → number of trials in it. */
   counts(sweepId: string): string;
+  /** SET of the numbers of trials that are queued, running or paused. */
+  active(sweepId: string): string;
+  /** HASH of one trial's current fields (state, params, attempt, value, …). */
   trial(sweepId: string, n: number): string;
-  reports(sweepId: string, n: number): string;
+  /** HASH `${attempt}:${field}` → value: who ran each attempt, when, and how it ended. */
+  attempts(sweepId: string, n: number): string;
+  /** HASH step → report JSON, for one attempt of one trial. */
+  reports(sweepId: string, n: number, attempt: number): string;
+  /** ZSET trial number → final value of completed trials. */
   leaderboard(sweepId: string): string;
-  /** Prefix of the per-step rung sets: `${rungPrefix}${step}`. */
-  rungPrefix(sweepId: string): string;
+  /** ZSET trial number → the loss a completed trial reported at `step`: what pruning rules compare. */
+  stepPeers(sweepId: string, step: number): string;
+  /** STREAM: the sweep's event log. */
+  events(sweepId: string): string;
 }
 
 export function createKeys(prefix = 'rung:'): Keys {
   const tag = (sweepId: string) => `${prefix}{${sweepId}}:`;
   return {
     sweeps: `${prefix}sweeps`,
-    events: `${prefix}events`,
+    liveSweeps: `${prefix}sweeps:live`,
+    sweepIndexLog: `${prefix}sweeps:log`,
     leader: `${prefix}leader`,
-    trainers: `${prefix}trainers`,
+    leaderFence: `${prefix}leader:fence`,
+    workers: `${prefix}workers`,
+    worker: (id) => `${prefix}worker:${id}`,
     sweep: (s) => `${tag(s)}sweep`,
     counts: (s) => `${tag(s)}counts`,
+    active: (s) => `${tag(s)}active`,
     trial: (s, n) => `${tag(s)}trial:${n}`,
-    reports: (s, n) => `${tag(s)}trial:${n}:reports`,
+    attempts: (s, n) => `${tag(s)}trial:${n}:attempts`,
+    reports: (s, n, a) => `${tag(s)}trial:${n}:reports:${a}`,
     leaderboard: (s) => `${tag(s)}leaderboard`,
-    rungPrefix: (s) => `${tag(s)}rung:`,
+    stepPeers: (s, step) => `${tag(s)}peers:${step}`,
+    events: (s) => `${tag(s)}events`,
   };
 }
 
-/** `sw-abc-7` → trial 7 of sweep `sw-abc`. Trial ids are `${sweepId}-${number}`. */
-export function parseTrialId(trialId: string): { sweepId: string; number: number } {
-  const cut = trialId.lastIndexOf('-');
-  const number = Number(trialId.slice(cut + 1));
-  if (cut <= 0 || !Number.isInteger(number) || number < 0) {
-    throw new Error(`not a trial id: ${trialId}`);
-  }
-  return { sweepId: trialId.slice(0, cut), number };
-}
-
+/** Trial ids are `${sweepId}-${number}`. */
 export function trialId(sweepId: string, n: number): string {
   return `${sweepId}-${n}`;
 }

@@ -1,411 +1,278 @@
 /**
- * The state of sweeps and trials in Redis. Redis hashes are the record of truth; every state
- * change goes through a Lua compare-and-set (lua/scripts.ts); pub/sub only tells others to look.
+ * The store: every record of sweeps, trials, early-stopping data, workers and events, behind one
+ * interface with two implementations — Redis (`RedisStore`, the real one) and in-memory
+ * (`MemoryStore`, for unit tests, the simulator and benchmarks). Both pass one conformance suite
+ * (test/store-conformance.ts), which is the executable form of this contract.
+ *
+ * ## The contract
+ *
+ * **Atomicity.** Every method that changes state is one atomic step: the state change, the
+ * per-state counts, the sweep's set of active trials, the leaderboard and step peers (on
+ * completion) and the event appended to the sweep's log happen together or not at all. A method
+ * retried after an error (a timeout whose write did land) is refused or changes nothing the
+ * second time: `createTrial` allocates numbers by compare-and-set, transitions check the current
+ * state, reports are keyed by step.
+ *
+ * **Transitions.** A trial moves only along `TRIAL_TRANSITIONS` (`@rung/shared`), a sweep along
+ * `SWEEP_TRANSITIONS`; anything else is refused, never half-done.
+ *
+ * **Who owns a running trial.** The worker that started its current attempt. `startTrial` hands out
+ * a new attempt number each time (a redelivered job gets the next one), and every write a worker
+ * makes — reports, its backend, pausing or finishing — names its attempt and is refused once a newer
+ * attempt exists or the trial left `running`. Each attempt keeps its own reports: a new attempt
+ * starts a clean series, and earlier ones stay readable apart. The scheduler and the API end
+ * trials from outside (`endTrial`: cancelled, or failed when their job is gone) whatever the attempt.
+ *
+ * **Trial numbers.** `createTrial` succeeds only for the sweep's next number while the sweep is
+ * running, and only for a caller whose fencing token is not older than one already seen by that
+ * sweep: two schedulers can never create the same number, and a deposed leader cannot create any.
+ *
+ * **What may be stale.** A read (`getSweep`, `listTrials`, `leaderboard`, `liveWorkers`) is a
+ * snapshot at some moment during the call; a sweep view's counts and its best trial come from two
+ * reads and may straddle a change. The event log is capped: an entry older than the cap is gone,
+ * and a reader that sees a jump in `seq` must re-read the records. Worker entries vanish once
+ * their heartbeat is older than their time-to-live.
  */
-import type { Params, Point, PruneReason } from '@rung/search';
-import {
-  type Report,
-  type SpecWarning,
-  type SweepSpec,
-  type SweepState,
-  type SweepView,
-  TRIAL_STATES,
-  type TrialRecordView,
-  type TrialState,
-  toLoss,
+import type { Params, PeerQuery, PeerSummary, Point, PruneReason, StepValue } from '@rung/search';
+import type {
+  Goal,
+  Report,
+  SpecWarning,
+  SweepEvent,
+  SweepSpec,
+  SweepState,
+  SweepView,
+  Trial,
+  TrialState,
 } from '@rung/shared';
-import type { Redis } from 'ioredis';
-import { createKeys, type Keys, trialId } from './keys.js';
-import {
-  ADD_REPORT,
-  CREATE_TRIAL,
-  FINISH_TRIAL,
-  SWEEP_TRANSITION,
-  TRANSITION,
-} from './lua/scripts.js';
 
-/** A notification on the events channel. */
-export type StoreEvent =
-  | { type: 'sweep'; sweepId: string; state: SweepState | 'created' }
-  | { type: 'trial'; sweepId: string; number: number; state: TrialState };
+/** A new sweep, validated and with its sampler chosen. */
+export interface NewSweep {
+  id: string;
+  spec: SweepSpec;
+  sampler: string;
+  warnings: SpecWarning[];
+  now: number;
+}
 
-/** A trial as read from Redis, with the encoded point samplers need. */
-export interface StoredTrial extends TrialRecordView {
+/** The few fields that say whether a sweep has room for another trial: one cheap read. */
+export interface SweepStatus {
+  state: SweepState;
+  counts: Record<TrialState, number>;
+  /** Trials created so far (= the next trial's number). */
+  trials: number;
+}
+
+export interface NewTrial {
+  number: number;
+  params: Params;
   point: Point;
-  lastStep?: number;
+  now: number;
+  /** The scheduler's fencing token (see {@link Store.createTrial}). */
+  fence: number;
 }
 
-type LuaCommands = {
-  rungCreateTrial(...args: (string | number)[]): Promise<number>;
-  rungTransition(...args: (string | number)[]): Promise<[number, string?, string?]>;
-  rungAddReport(...args: (string | number)[]): Promise<string>;
-  rungFinishTrial(...args: (string | number)[]): Promise<number>;
-  rungSweepTransition(...args: (string | number)[]): Promise<number>;
-};
+export type CreateTrialResult = 'created' | 'taken' | 'not_running' | 'fenced';
 
-export interface StoreOptions {
-  /** Prefix of every key and channel. @defaultValue `rung:` */
-  prefix?: string;
+/** Who starts a trial, from which job, when. */
+export interface TrialStart {
+  workerId: string;
+  /** The queue job that carries this run (the scheduler watches it for loss). */
+  jobId: string;
+  now: number;
 }
 
-export class RungStore {
-  readonly keys: Keys;
-  private readonly lua: LuaCommands;
+export type StartTrialResult =
+  | { ok: true; attempt: number }
+  | { ok: false; state: TrialState | 'missing' };
 
-  constructor(
-    readonly redis: Redis,
-    opts: StoreOptions = {},
-  ) {
-    this.keys = createKeys(opts.prefix ?? 'rung:');
-    redis.defineCommand('rungCreateTrial', { numberOfKeys: 3, lua: CREATE_TRIAL });
-    redis.defineCommand('rungTransition', { numberOfKeys: 2, lua: TRANSITION });
-    redis.defineCommand('rungAddReport', { numberOfKeys: 2, lua: ADD_REPORT });
-    redis.defineCommand('rungFinishTrial', { numberOfKeys: 4, lua: FINISH_TRIAL });
-    redis.defineCommand('rungSweepTransition', { numberOfKeys: 1, lua: SWEEP_TRANSITION });
-    this.lua = redis as unknown as LuaCommands;
-  }
+/** What a report needs besides the report: where the metric is, and what the pruning rule asks. */
+export interface ReportOptions {
+  metric: { name: string; goal: Goal };
+  /** The rule's question about its peers at the report's step; absent: ask nothing. */
+  query?: PeerQuery;
+}
 
+/** What one report call answers. */
+export type ReportOutcome =
+  | {
+      /** Stored: the trial is running under this attempt. */
+      state: 'running';
+      /** Trials of the sweep that completed so far (the rules' startup count). */
+      completedTrials: number;
+      /** The answer to the query, when one was asked. */
+      peers?: PeerSummary;
+    }
+  | {
+      /** Not stored: the trial left `running`, a newer attempt owns it, or it does not exist. */
+      state: Exclude<TrialState, 'running'> | 'superseded' | 'missing';
+    };
+
+/** How a worker ends the attempt it runs. */
+export interface TrialOutcome {
+  state: 'completed' | 'pruned' | 'failed';
+  /** The sweep metric's final value. */
+  value?: number;
+  pruneReason?: PruneReason;
+  error?: string;
+  now: number;
+  /**
+   * The trial's losses by step (the metric, oriented by the goal). On completion they join the
+   * step peers that pruning rules compare against.
+   */
+  curve?: readonly StepValue[];
+}
+
+/** Which trials to list, in number order. */
+export interface TrialPage {
+  /** List trials numbered above this one. @defaultValue -1 (from the first) */
+  after?: number;
+  /** @defaultValue every trial */
+  limit?: number;
+  /** Include each trial's current reports (they are the bulk). @defaultValue false */
+  reports?: boolean;
+}
+
+/** A worker as it announces itself with each heartbeat. */
+export interface WorkerInfo {
+  workerId: string;
+  /** Trial slots (one per GPU, or CPU slots). */
+  slots: number;
+  /** Slots running a trial now. */
+  busy: number;
+  trainers: string[];
+  gpus: { index: number; name: string; memoryMiB: number }[];
+  host: string;
+  startedAt: number;
+  /** The last heartbeat. */
+  at: number;
+}
+
+/** Where a reader stands in the logs it follows (stream entry ids; '0-0' = from the start). */
+export interface LogPositions {
+  /** The sweep index log (new sweeps). */
+  index: string;
+  /** Each followed sweep's event log. */
+  sweeps: Readonly<Record<string, string>>;
+}
+
+/** What {@link Store.follow} brings back. */
+export interface FollowedLogs {
+  /** New entries of the followed sweeps' logs, each log in order. */
+  events: SweepEvent[];
+  /** Sweeps announced in the index log since `positions.index`. */
+  createdSweeps: string[];
+  /** Where to read on from. */
+  positions: LogPositions;
+}
+
+export interface Store {
   // ---- sweeps ----
 
-  async createSweep(
+  /** Stores a new running sweep, adds it to the index and the live set, and logs `sweep.created`. */
+  createSweep(sweep: NewSweep): Promise<void>;
+  getSweep(id: string): Promise<SweepView | undefined>;
+  /** Sweep ids, oldest first, after the id `after` (exclusive). */
+  listSweepIds(page?: { after?: string; limit?: number }): Promise<string[]>;
+  /** Ids of the running and paused sweeps. */
+  liveSweepIds(): Promise<string[]>;
+  sweepStatus(id: string): Promise<SweepStatus | undefined>;
+  /**
+   * Moves a sweep from one of `from` to `to` along `SWEEP_TRANSITIONS`, logs `sweep.<change>`, and
+   * drops it from the live set when it ends. False when it was in another state.
+   */
+  transitionSweep(
     id: string,
-    spec: SweepSpec,
-    meta: { sampler: string; warnings: SpecWarning[]; now: number },
-  ): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.keys.sweep(id), {
-        id,
-        state: 'running',
-        spec: JSON.stringify(spec),
-        sampler: meta.sampler,
-        warnings: JSON.stringify(meta.warnings),
-        createdAt: meta.now,
-        nextTrial: 0,
-      })
-      .zadd(this.keys.sweeps, meta.now, id)
-      .exec();
-    await this.publish({ type: 'sweep', sweepId: id, state: 'created' });
-  }
-
-  async sweepIds(): Promise<string[]> {
-    return this.redis.zrange(this.keys.sweeps, 0, -1);
-  }
-
-  async getSweep(id: string): Promise<SweepView | undefined> {
-    const [h, c] = await Promise.all([
-      this.redis.hgetall(this.keys.sweep(id)),
-      this.redis.hgetall(this.keys.counts(id)),
-    ]);
-    if (!h.state) return undefined;
-    const spec = JSON.parse(h.spec!) as SweepSpec;
-    const counts = Object.fromEntries(TRIAL_STATES.map((s) => [s, Number(c[s] ?? 0)])) as Record<
-      TrialState,
-      number
-    >;
-    const view: SweepView = {
-      id,
-      state: h.state as SweepState,
-      spec,
-      sampler: h.sampler!,
-      warnings: JSON.parse(h.warnings ?? '[]') as SpecWarning[],
-      counts,
-      trials: Number(h.nextTrial ?? 0),
-      createdAt: Number(h.createdAt),
-    };
-    if (spec.name) view.name = spec.name;
-    if (h.stopReason) view.stopReason = h.stopReason;
-    if (h.finishedAt) view.finishedAt = Number(h.finishedAt);
-    const [top] = await this.leaderboard(id, spec.metric.goal, 1);
-    if (top?.value !== undefined) {
-      view.best = { trialId: top.id, number: top.number, value: top.value, params: top.params };
-    }
-    return view;
-  }
-
-  /** Moves a sweep from one of `from` to `to`; false when it was in another state. */
-  async transitionSweep(
-    id: string,
-    from: SweepState[],
+    from: readonly SweepState[],
     to: SweepState,
-    fields: Record<string, string | number> = {},
-  ): Promise<boolean> {
-    const ok =
-      (await this.lua.rungSweepTransition(
-        this.keys.sweep(id),
-        to,
-        JSON.stringify(from),
-        JSON.stringify(fields),
-      )) === 1;
-    if (ok) await this.publish({ type: 'sweep', sweepId: id, state: to });
-    return ok;
-  }
+    change: { now: number; stopReason?: string },
+  ): Promise<boolean>;
 
   // ---- trials ----
 
-  /**
-   * Creates trial `number` of a running sweep. Returns 'created', 'taken' when that number already
-   * exists (a racing scheduler made it), or 'not_running'.
-   */
-  async createTrial(
+  /** Creates the sweep's next trial, queued (see the contract on numbers and fencing). */
+  createTrial(sweepId: string, trial: NewTrial): Promise<CreateTrialResult>;
+  /** A worker takes a queued trial, or a running one whose job was redelivered: a new attempt. */
+  startTrial(sweepId: string, number: number, start: TrialStart): Promise<StartTrialResult>;
+  /** Records the runtime (tfjs backend, `command`, …) an attempt runs on. False when not ours. */
+  setTrialBackend(
     sweepId: string,
     number: number,
-    params: Params,
-    point: Point,
-    now: number,
-  ): Promise<'created' | 'taken' | 'not_running'> {
-    const r = await this.lua.rungCreateTrial(
-      this.keys.sweep(sweepId),
-      this.keys.counts(sweepId),
-      this.keys.trial(sweepId, number),
-      number,
-      JSON.stringify(params),
-      JSON.stringify(point),
-      now,
-    );
-    if (r === 1) await this.publish({ type: 'trial', sweepId, number, state: 'queued' });
-    return r === 1 ? 'created' : r === -1 ? 'taken' : 'not_running';
-  }
-
-  /** The next trial number of a sweep (= trials created so far). */
-  async nextTrialNumber(sweepId: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys.sweep(sweepId), 'nextTrial')) ?? 0);
-  }
-
+    attempt: number,
+    backend: string,
+  ): Promise<boolean>;
   /**
-   * A worker takes a trial: queued (or running, when a crashed worker's job is redelivered) →
-   * running, with a new attempt number that fences off any older attempt still alive.
+   * Stores one report of a running attempt (a step sent twice is stored once), logs
+   * `trial.reported`, and answers the pruning rule's query at that step: one round trip.
    */
-  async startTrial(
-    sweepId: string,
-    number: number,
-    workerId: string,
-    now: number,
-  ): Promise<{ ok: true; attempt: number } | { ok: false; state: string }> {
-    const [ok, state, attempt] = await this.lua.rungTransition(
-      this.keys.trial(sweepId, number),
-      this.keys.counts(sweepId),
-      'running',
-      JSON.stringify(['queued', 'running']),
-      '',
-      JSON.stringify({ workerId, startedAt: now }),
-      '1',
-    );
-    if (ok !== 1) return { ok: false, state: state ?? 'missing' };
-    await this.publish({ type: 'trial', sweepId, number, state: 'running' });
-    return { ok: true, attempt: Number(attempt) };
-  }
-
-  /** Records the tfjs backend (or other runtime) an attempt runs on. */
-  async setTrialBackend(sweepId: string, number: number, backend: string): Promise<void> {
-    await this.redis.hset(this.keys.trial(sweepId, number), 'backend', backend);
-  }
-
-  /** Stores a report; returns the trial's state ('running' when stored). */
-  async addReport(
+  report(
     sweepId: string,
     number: number,
     attempt: number,
     report: Report,
-  ): Promise<TrialState | 'superseded' | 'missing'> {
-    const state = await this.lua.rungAddReport(
-      this.keys.trial(sweepId, number),
-      this.keys.reports(sweepId, number),
-      attempt,
-      report.step,
-      JSON.stringify({ metrics: report.metrics, at: report.at }),
-    );
-    return (state || 'missing') as TrialState | 'superseded' | 'missing';
-  }
-
-  /** Ends a running trial under `attempt`. False when it was no longer ours to end. */
-  async finishTrial(
+    options: ReportOptions,
+  ): Promise<ReportOutcome>;
+  /** Ends a running attempt: completed (leaderboard, step peers), pruned or failed. */
+  finishTrial(
     sweepId: string,
     number: number,
     attempt: number,
-    outcome: {
-      state: 'completed' | 'pruned' | 'failed';
-      value?: number;
-      pruneReason?: PruneReason;
-      error?: string;
-      now: number;
-    },
-    metric: SweepSpec['metric'],
-  ): Promise<boolean> {
-    const fields: Record<string, string | number> = { finishedAt: outcome.now };
-    if (outcome.pruneReason) fields.pruneReason = JSON.stringify(outcome.pruneReason);
-    if (outcome.error) fields.error = outcome.error;
-    const value =
-      outcome.value !== undefined && Number.isFinite(outcome.value) ? outcome.value : '';
-    const ok =
-      (await this.lua.rungFinishTrial(
-        this.keys.trial(sweepId, number),
-        this.keys.counts(sweepId),
-        this.keys.leaderboard(sweepId),
-        this.keys.reports(sweepId, number),
-        attempt,
-        outcome.state,
-        value,
-        JSON.stringify(fields),
-        metric.name,
-        toLoss(1, metric.goal),
-        this.keys.rungPrefix(sweepId),
-        number,
-      )) === 1;
-    if (ok) await this.publish({ type: 'trial', sweepId, number, state: outcome.state });
-    return ok;
-  }
-
-  /** Cancels a queued or running trial (a cancelled sweep, or one past its max_duration). */
-  cancelTrial(sweepId: string, number: number, reason: string, now: number): Promise<boolean> {
-    return this.endFromOutside(sweepId, number, 'cancelled', reason, now);
-  }
-
+    outcome: TrialOutcome,
+  ): Promise<boolean>;
+  /** Pauses a running attempt at a rung (early stopping with promotion). */
+  pauseTrial(sweepId: string, number: number, attempt: number, now: number): Promise<boolean>;
+  /** Queues a paused trial again (promotion); its next start is a new attempt. */
+  resumeTrial(sweepId: string, number: number, now: number): Promise<boolean>;
   /**
-   * Fails a queued or running trial from outside its run (its job failed for good, or was lost),
-   * so the sweep is never left waiting on a trial that no worker will finish.
+   * Ends an active trial from outside its run, whatever its attempt: `cancelled` (the sweep
+   * stopped), `failed` (its job was lost, or failed for good) or `pruned` (a paused trial that
+   * will never be promoted). `reason` is kept as the trial's error.
    */
-  abandonTrial(sweepId: string, number: number, error: string, now: number): Promise<boolean> {
-    return this.endFromOutside(sweepId, number, 'failed', error, now);
-  }
-
-  /** Ends a queued or running trial whatever its attempt (the scheduler's view, not a worker's). */
-  private async endFromOutside(
+  endTrial(
     sweepId: string,
     number: number,
-    to: 'cancelled' | 'failed',
-    error: string,
+    to: 'cancelled' | 'failed' | 'pruned',
+    reason: string,
     now: number,
-  ): Promise<boolean> {
-    const [ok] = await this.lua.rungTransition(
-      this.keys.trial(sweepId, number),
-      this.keys.counts(sweepId),
-      to,
-      JSON.stringify(['queued', 'running']),
-      '',
-      JSON.stringify({ error, finishedAt: now }),
-      '0',
-    );
-    if (ok === 1) await this.publish({ type: 'trial', sweepId, number, state: to });
-    return ok === 1;
-  }
-
-  /** How many trials of a sweep have completed (the pruners' startup count). */
-  async completedCount(sweepId: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys.counts(sweepId), 'completed')) ?? 0);
-  }
-
-  async getTrial(sweepId: string, number: number): Promise<StoredTrial | undefined> {
-    const [trial] = await this.readTrials(sweepId, [number], true);
-    return trial;
-  }
-
-  /** All trials of a sweep in number order; reports only when asked (they are the bulk). */
-  async listTrials(sweepId: string, opts: { reports?: boolean } = {}): Promise<StoredTrial[]> {
-    const n = await this.nextTrialNumber(sweepId);
-    return this.readTrials(
-      sweepId,
-      Array.from({ length: n }, (_, i) => i),
-      opts.reports ?? false,
-    );
-  }
-
-  private async readTrials(
+  ): Promise<boolean>;
+  /** Cancels every active trial of a sweep; returns the numbers it cancelled. */
+  cancelActiveTrials(sweepId: string, reason: string, now: number): Promise<number[]>;
+  getTrial(
     sweepId: string,
-    numbers: number[],
-    withReports: boolean,
-  ): Promise<StoredTrial[]> {
-    if (numbers.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const n of numbers) {
-      pipe.hgetall(this.keys.trial(sweepId, n));
-      if (withReports) pipe.hgetall(this.keys.reports(sweepId, n));
-    }
-    const results = (await pipe.exec()) ?? [];
-    const stride = withReports ? 2 : 1;
-    const trials: StoredTrial[] = [];
-    numbers.forEach((n, i) => {
-      const h = results[i * stride]?.[1] as Record<string, string> | undefined;
-      if (!h?.state) return;
-      const r = withReports ? (results[i * stride + 1]?.[1] as Record<string, string>) : {};
-      trials.push(toStoredTrial(sweepId, n, h, r));
-    });
-    return trials;
-  }
-
+    number: number,
+    options?: { attempts?: boolean },
+  ): Promise<Trial | undefined>;
+  listTrials(sweepId: string, page?: TrialPage): Promise<Trial[]>;
+  /** The queued, running and paused trials of a sweep. */
+  activeTrials(sweepId: string): Promise<Trial[]>;
   /** Completed trials, best first under `goal`. */
-  async leaderboard(
-    sweepId: string,
-    goal: SweepSpec['metric']['goal'],
-    limit: number,
-  ): Promise<StoredTrial[]> {
-    const key = this.keys.leaderboard(sweepId);
-    const members =
-      goal === 'maximize'
-        ? await this.redis.zrevrange(key, 0, limit - 1)
-        : await this.redis.zrange(key, 0, limit - 1);
-    return this.readTrials(sweepId, members.map(Number), false);
-  }
+  leaderboard(sweepId: string, goal: Goal, limit: number): Promise<Trial[]>;
 
-  /** Losses that completed trials reported at `step` (the pruners' rung data). */
-  async rungLosses(sweepId: string, step: number): Promise<number[]> {
-    const flat = await this.redis.zrange(
-      `${this.keys.rungPrefix(sweepId)}${step}`,
-      0,
-      -1,
-      'WITHSCORES',
-    );
-    const losses: number[] = [];
-    for (let i = 1; i < flat.length; i += 2) losses.push(Number(flat[i]));
-    return losses;
-  }
+  // ---- the event log ----
 
-  /** A worker announces the trainers it can run; REST sweeps may only name these. */
-  async registerTrainers(names: string[], workerId: string, now: number): Promise<void> {
-    if (names.length === 0) return;
-    const entry = JSON.stringify({ workerId, at: now });
-    await this.redis.hset(this.keys.trainers, Object.fromEntries(names.map((n) => [n, entry])));
-  }
+  /** Entries of a sweep's log after `after` (exclusive; '0-0' = from the oldest kept). */
+  readEvents(sweepId: string, after: string, limit: number): Promise<SweepEvent[]>;
+  /** The id of the newest entry of a sweep's log, or of the index log when `sweepId` is absent. */
+  lastEventId(sweepId?: string): Promise<string>;
+  /**
+   * Waits up to `blockMs` for anything new in the followed logs and returns it (an empty answer
+   * after the wait). One call, however many sweeps are followed.
+   */
+  follow(positions: LogPositions, blockMs: number): Promise<FollowedLogs>;
 
-  async registeredTrainers(): Promise<string[]> {
-    return (await this.redis.hkeys(this.keys.trainers)).sort();
-  }
+  // ---- workers ----
 
-  async publish(event: StoreEvent): Promise<void> {
-    await this.redis.publish(this.keys.events, JSON.stringify(event));
-  }
+  /** Announces a worker (its slots, GPUs and trainers) until `ttlMs` passes without another. */
+  heartbeatWorker(info: WorkerInfo, ttlMs: number): Promise<void>;
+  /** Removes a worker's entry (a clean shutdown). */
+  removeWorker(workerId: string): Promise<void>;
+  /** Workers whose last heartbeat is within its time-to-live, by id. */
+  liveWorkers(now: number): Promise<WorkerInfo[]>;
 }
 
-function toStoredTrial(
-  sweepId: string,
-  number: number,
-  h: Record<string, string>,
-  r: Record<string, string>,
-): StoredTrial {
-  const reports: Report[] = Object.entries(r)
-    .map(([step, json]) => {
-      const { metrics, at } = JSON.parse(json) as { metrics: Record<string, number>; at: number };
-      return { step: Number(step), metrics, at };
-    })
-    .sort((a, b) => a.step - b.step);
-  const trial: StoredTrial = {
-    id: trialId(sweepId, number),
-    sweepId,
-    number,
-    state: h.state as TrialState,
-    params: JSON.parse(h.params ?? '{}') as Params,
-    point: JSON.parse(h.point ?? '[]') as Point,
-    reports,
-    attempt: Number(h.attempt ?? 0),
-    createdAt: Number(h.createdAt),
-  };
-  if (h.value !== undefined) trial.value = Number(h.value);
-  if (h.pruneReason) trial.pruneReason = JSON.parse(h.pruneReason) as PruneReason;
-  if (h.error) trial.error = h.error;
-  if (h.workerId) trial.workerId = h.workerId;
-  if (h.backend) trial.backend = h.backend;
-  if (h.startedAt) trial.startedAt = Number(h.startedAt);
-  if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);
-  if (h.lastStep) trial.lastStep = Number(h.lastStep);
-  return trial;
+/** The names of the trainers that live workers announce, sorted. */
+export async function registeredTrainers(store: Store, now: number): Promise<string[]> {
+  const names = new Set<string>();
+  for (const w of await store.liveWorkers(now)) for (const t of w.trainers) names.add(t);
+  return [...names].sort();
 }

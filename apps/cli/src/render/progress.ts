@@ -2,7 +2,7 @@
  * Live progress of a sweep as pure functions of (sweep, trials, elapsed time): a few lines that a
  * terminal redraws in place, and one line for logs and CI, printed when something changed.
  */
-import type { SweepView, TrialRecordView } from '@rung/shared';
+import type { SweepView, Trial } from '@rung/shared';
 import { formatDuration, formatNumber, formatParams } from './format.js';
 import { finishedTrials } from './sweep-views.js';
 
@@ -18,7 +18,7 @@ function trialsPart(sweep: SweepView): string {
   return cap ? `${finished}/${cap} trials` : `${finished} trial${finished === 1 ? '' : 's'}`;
 }
 
-/** `8 done, 3 running, 1 pruned, 0 failed` (+ queued and cancelled when there are any). */
+/** `8 done, 3 running, 1 pruned, 0 failed` (+ queued, paused and cancelled when there are any). */
 function countsPart(sweep: SweepView, sep: string): string {
   const c = sweep.counts;
   const parts = [
@@ -28,6 +28,7 @@ function countsPart(sweep: SweepView, sep: string): string {
     `${c.failed} failed`,
   ];
   if (c.queued > 0) parts.push(`${c.queued} queued`);
+  if (c.paused > 0) parts.push(`${c.paused} paused`);
   if (c.cancelled > 0) parts.push(`${c.cancelled} cancelled`);
   return parts.join(sep);
 }
@@ -56,7 +57,7 @@ function bar(sweep: SweepView): string | undefined {
  */
 export function progressLines(
   sweep: SweepView,
-  trials: readonly TrialRecordView[],
+  trials: readonly Trial[],
   elapsedMs: number,
 ): string[] {
   const name = sweep.name ?? sweep.spec.name;

@@ -2,7 +2,7 @@
  * What `rung status` and `rung leaderboard` print: pure functions from API views to lines, so
  * they can be checked against fixtures.
  */
-import type { Goal, SweepView, TrialRecordView } from '@rung/shared';
+import type { Goal, SweepView, Trial } from '@rung/shared';
 import type { Leaderboard } from '../api-client.js';
 import { formatDuration, formatNumber, formatParams, formatPruneReason } from './format.js';
 import { renderTable } from './table.js';
@@ -112,7 +112,7 @@ export function describeCounts(sweep: SweepView): string {
 }
 
 /** The per-trial table of `rung status <id>`, by trial number. */
-export function trialsTable(trials: readonly TrialRecordView[], sweep: SweepView): string[] {
+export function trialsTable(trials: readonly Trial[], sweep: SweepView): string[] {
   if (trials.length === 0) return ['No trials yet.'];
   const { name, goal } = sweep.spec.metric;
   const rows = [...trials]
@@ -170,7 +170,7 @@ export function leaderboardTable(board: Leaderboard): string[] {
   ];
 }
 
-function trialNote(t: TrialRecordView, goal: Goal): string {
+function trialNote(t: Trial, goal: Goal): string {
   const notes: string[] = [];
   if (t.pruneReason) notes.push(formatPruneReason(t.pruneReason, goal));
   if (t.error) notes.push(firstLine(t.error));

@@ -1,5 +1,9 @@
-/** `/v1/sweeps`: submit, list, inspect, cancel; trials and the leaderboard. */
-import { RungError } from '@rung/shared';
+/**
+ * `/v1/sweeps`: submit, list, inspect, cancel; trials (paginated), one trial with its attempts,
+ * the event log, the leaderboard; `/v1/workers`.
+ */
+import { RungError, type Trial } from '@rung/shared';
+import { registeredTrainers } from '@rung/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app.js';
 import { createSweep } from '../sweeps/sweep-service.js';
@@ -10,8 +14,71 @@ const idParams = {
   required: ['id'],
 } as const;
 
-export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+const trialParams = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'Sweep id (sw-…)' },
+    number: { type: 'integer', minimum: 0, description: 'Trial number within the sweep' },
+  },
+  required: ['id', 'number'],
+} as const;
+
+/** Largest page of trials or sweeps one request returns. */
+export const MAX_PAGE = 1000;
+
+/** The fields of a trial a client may select (`?fields=`); `number` always comes. */
+const TRIAL_FIELDS = [
+  'id',
+  'sweepId',
+  'number',
+  'state',
+  'params',
+  'value',
+  'reports',
+  'lastStep',
+  'pruneReason',
+  'error',
+  'workerId',
+  'jobId',
+  'backend',
+  'attempt',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+] as const;
+
+/** A trial as the API shows it: without the sampler's encoding of its point. */
+function shown(trial: Trial, fields?: ReadonlySet<string>): Record<string, unknown> {
+  const { point: _point, ...view } = trial;
+  if (!fields) return view;
+  return Object.fromEntries(Object.entries(view).filter(([k]) => k === 'number' || fields.has(k)));
+}
+
+function parseFields(raw: string | undefined): Set<string> | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const fields = new Set(
+    raw
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+  );
+  for (const f of fields) {
+    if (!(TRIAL_FIELDS as readonly string[]).includes(f)) {
+      throw new RungError(
+        'invalid_request',
+        `fields: unknown trial field '${f}' (known: ${TRIAL_FIELDS.join(', ')})`,
+      );
+    }
+  }
+  return fields;
+}
+
+export async function sweepRoutes(
+  app: FastifyInstance,
+  ctx: AppContext & Required<Pick<AppContext, 'limits'>>,
+): Promise<void> {
   const { store } = ctx;
+  const now = () => (ctx.clock ?? Date.now)();
 
   async function sweepOr404(id: string) {
     const sweep = await store.getSweep(id);
@@ -32,23 +99,41 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
     async (req, reply) => {
       const format = String(req.headers['content-type'] ?? '').includes('json') ? 'json' : 'yaml';
-      const sweep = await createSweep(
-        store,
-        String(req.body ?? ''),
-        format,
-        (ctx.clock ?? Date.now)(),
-      );
+      const sweep = await createSweep(store, String(req.body ?? ''), format, now(), ctx.limits);
       req.log.info({ sweepId: sweep.id, sampler: sweep.sampler }, 'sweep created');
       ctx.onSweepCreated(sweep.id);
       return reply.code(201).send({ sweep });
     },
   );
 
-  app.get('/v1/sweeps', { schema: { tags: ['sweeps'], summary: 'List sweeps' } }, async () => {
-    const ids = await store.sweepIds();
-    const sweeps = (await Promise.all(ids.map((id) => store.getSweep(id)))).filter(Boolean);
-    return { sweeps };
-  });
+  app.get<{ Querystring: { after?: string; limit?: number } }>(
+    '/v1/sweeps',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'List sweeps, oldest first',
+        description:
+          'Pages with `after` (the last id of the previous page) and `limit`; `next` is set while more remain.',
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const limit = req.query.limit ?? MAX_PAGE;
+      const page = { limit: limit + 1, ...(req.query.after ? { after: req.query.after } : {}) };
+      const ids = await store.listSweepIds(page);
+      const more = ids.length > limit;
+      const sweeps = (
+        await Promise.all(ids.slice(0, limit).map((id) => store.getSweep(id)))
+      ).filter(Boolean);
+      return more ? { sweeps, next: ids[limit - 1] } : { sweeps };
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/v1/sweeps/:id',
@@ -62,19 +147,91 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     async (req) => sweepOr404(req.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{
+    Params: { id: string };
+    Querystring: { after?: number; limit?: number; fields?: string };
+  }>(
     '/v1/sweeps/:id/trials',
     {
       schema: {
         tags: ['trials'],
-        summary: "A sweep's trials: params, state, reports, value, worker, timings",
+        summary: "A sweep's trials in number order: params, state, reports, value, worker, timings",
+        description:
+          'Pages with `after` (the last trial number of the previous page) and `limit`; `next` is set while more remain. ' +
+          '`fields` (comma-separated) selects what each trial carries; leaving out `reports` makes a page much lighter.',
         params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { type: 'integer', minimum: -1 },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
+            fields: { type: 'string' },
+          },
+        },
       },
     },
     async (req) => {
-      await sweepOr404(req.params.id);
-      const trials = await store.listTrials(req.params.id, { reports: true });
-      return { trials: trials.map(({ point: _point, ...view }) => view) };
+      const fields = parseFields(req.query.fields);
+      const sweep = await sweepOr404(req.params.id);
+      const limit = req.query.limit ?? MAX_PAGE;
+      const after = req.query.after ?? -1;
+      const trials = await store.listTrials(sweep.id, {
+        after,
+        limit,
+        reports: !fields || fields.has('reports'),
+      });
+      const last = trials.at(-1)?.number ?? after;
+      const body: { trials: Record<string, unknown>[]; next?: number } = {
+        trials: trials.map((t) => shown(t, fields)),
+      };
+      if (last + 1 < sweep.trials) body.next = last;
+      return body;
+    },
+  );
+
+  app.get<{ Params: { id: string; number: number } }>(
+    '/v1/sweeps/:id/trials/:number',
+    {
+      schema: {
+        tags: ['trials'],
+        summary: 'One trial, with every attempt and its own reports',
+        params: trialParams,
+      },
+    },
+    async (req) => {
+      const trial = await store.getTrial(req.params.id, req.params.number, { attempts: true });
+      if (!trial) {
+        throw new RungError('not_found', `no trial ${req.params.number} in sweep ${req.params.id}`);
+      }
+      return shown(trial);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { after?: string; limit?: number } }>(
+    '/v1/sweeps/:id/events',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: "The sweep's event log, oldest first",
+        description:
+          'Every change of the sweep and its trials (`trial.created`, `trial.started`, `trial.reported`, `trial.paused`, ' +
+          '`trial.resumed`, `trial.finished`, `sweep.*`). Read on from `next` with `after`. `seq` counts entries without ' +
+          'holes: a jump means the capped log dropped entries, and the trials endpoint has the full record.',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            after: { type: 'string', pattern: '^\\d+-\\d+$', default: '0-0' },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const sweep = await sweepOr404(req.params.id);
+      const after = req.query.after ?? '0-0';
+      const events = await store.readEvents(sweep.id, after, req.query.limit ?? MAX_PAGE);
+      return { events, next: events.at(-1)?.id ?? after };
     },
   );
 
@@ -114,14 +271,30 @@ export async function sweepRoutes(app: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ['sweeps'],
-        summary: 'Cancel a sweep and its queued and running trials',
+        summary: 'Cancel a sweep and its queued, running and paused trials',
         params: idParams,
       },
     },
     async (req) => {
       const sweep = await sweepOr404(req.params.id);
-      if (sweep.state === 'running') await ctx.scheduler.cancel(sweep.id);
+      if (sweep.state === 'running' || sweep.state === 'paused')
+        await ctx.scheduler.cancel(sweep.id);
       return sweepOr404(req.params.id);
+    },
+  );
+
+  app.get(
+    '/v1/workers',
+    {
+      schema: {
+        tags: ['operations'],
+        summary:
+          'Live workers: their slots, GPUs and trainers (entries expire without a heartbeat)',
+      },
+    },
+    async () => {
+      const workers = await store.liveWorkers(now());
+      return { workers, trainers: await registeredTrainers(store, now()) };
     },
   );
 }

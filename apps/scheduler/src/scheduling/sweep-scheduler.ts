@@ -1,271 +1,371 @@
 /**
- * The scheduling loop: keeps every running sweep at its parallelism, and ends sweeps at their
- * run_cap, grid exhaustion, max_duration or metric target. Only the leader runs it (leader-lease.ts).
+ * Keeps each live sweep at its share of the cluster's slots, and ends sweeps at their run_cap,
+ * grid exhaustion, max_duration or metric target.
  *
- * Each pass reads the sweep's state from Redis (the record of truth), so a restarted or newly
- * elected scheduler carries on exactly where the last one stopped.
+ * Incremental: a sweep's memory (`SweepRuntime`) is built once from the records and extended
+ * from its event log; reconciling a sweep reads only its status (one call) before deciding
+ * whether anything is to be done, so its cost does not grow with the sweep's history. The leader
+ * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
-import {
-  buildSpace,
-  createRandomSampler,
-  createRng,
-  type Params,
-  type Point,
-  type Sampler,
-  type SearchSpace,
-  type TrialRecord,
-} from '@rung/search';
-import {
-  isBetter,
-  type Logger,
-  type SweepSpec,
-  type SweepView,
-  type TrialJob,
-  toLoss,
-  trialJobId,
-  trialSeed,
-} from '@rung/shared';
-import type { RungStore, StoredTrial } from '@rung/store';
+import type { Params } from '@rung/search';
+import { type Logger, type SweepEvent, type TrialJob, trialJobId, trialSeed } from '@rung/shared';
+import { type Store, trialId } from '@rung/store';
 import type { Queue } from 'bullmq';
-import { createSampler, runCapOf } from './sampler-choice.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { SuggestResult } from './sampler-host.js';
+import type { Suggester } from './suggester.js';
+import { SweepRuntime } from './sweep-runtime.js';
+
+/** What the scheduler needs of the job queue (BullMQ's `Queue`). */
+export type TrialQueue = Pick<Queue<TrialJob>, 'addBulk' | 'getJobState' | 'remove'>;
 
 export interface SchedulerOptions {
-  store: RungStore;
-  queue: Queue<TrialJob>;
+  store: Store;
+  queue: TrialQueue;
+  suggester: Suggester;
   logger: Logger;
   /** @defaultValue Date.now — injectable so tests can move time. */
   clock?: () => number;
   /** Called with the time each suggestion took, in ms (for metrics). */
   onSuggest?: (sampler: string, ms: number) => void;
+  /** Trials created per second at most, over all sweeps. @defaultValue 200 */
+  maxTrialsPerSecond?: number;
+  /**
+   * A running trial whose job is gone is failed once it has run this long (a job may be between
+   * workers for a moment). @defaultValue 30000
+   */
+  orphanGraceMs?: number;
 }
 
-const FALLBACK_SAMPLER = createRandomSampler();
-
-/** A trial just started may not show its job as active yet: look at it only after this long. */
-const ORPHAN_GRACE_MS = 30_000;
-
-interface SweepRuntime {
-  space: SearchSpace;
-  sampler: Sampler;
+/** What reconciling a sweep left to do later. */
+export interface ReconcileResult {
+  /** The sweep wants more trials than its share or the rate allowed now. */
+  wanting: boolean;
+  /** Milliseconds until the rate limiter allows another trial (0: not rate-limited). */
+  retryInMs: number;
 }
+
+const DONE: ReconcileResult = { wanting: false, retryInMs: 0 };
 
 export class SweepScheduler {
   private readonly runtimes = new Map<string, SweepRuntime>();
   private readonly clock: () => number;
+  private readonly limiter: RateLimiter;
+  /** Slots per sweep (fair shares); a sweep without one may use its whole parallelism. */
+  private shares = new Map<string, number>();
+  /** The fencing token of the leader's term; trials created with an older one are refused. */
+  fence = 0;
+  /** Whether the scheduler may still create trials (false once its leadership is lost). */
+  mayCreate: () => boolean = () => true;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.limiter = new RateLimiter(opts.maxTrialsPerSecond ?? 200, this.clock);
   }
 
-  /** One pass over every running sweep. */
-  async tick(): Promise<void> {
-    for (const id of await this.opts.store.sweepIds()) {
-      try {
-        await this.reconcile(id);
-      } catch (err) {
-        this.opts.logger.error({ err, sweepId: id }, 'reconcile failed');
-      }
-    }
+  /** The runtimes held now (for the loop's bookkeeping and tests). */
+  get live(): ReadonlyMap<string, SweepRuntime> {
+    return this.runtimes;
   }
 
-  /** Brings one sweep in line with its spec: refill free slots, or end it. */
-  async reconcile(sweepId: string): Promise<void> {
-    const { store, logger } = this.opts;
-    const sweep = await store.getSweep(sweepId);
-    if (sweep?.state !== 'running') {
-      this.runtimes.delete(sweepId);
-      return;
-    }
-    const spec = sweep.spec;
-    const now = this.clock();
-    const runtime = this.runtimeOf(sweep);
+  /** Sets each sweep's fair share of the slots (see fair-share.ts). */
+  setShares(shares: Map<string, number>): void {
+    this.shares = shares;
+  }
 
-    if (spec.max_duration !== undefined && now - sweep.createdAt >= spec.max_duration * 1000) {
-      await this.stop(sweep, 'max_duration');
-      return;
+  /** The runtime of a live sweep, built from its records if not held yet; undefined if not live. */
+  async ensure(sweepId: string): Promise<SweepRuntime | undefined> {
+    const held = this.runtimes.get(sweepId);
+    if (held && !held.stale) return held;
+    const sweep = await this.opts.store.getSweep(sweepId);
+    if (!sweep || (sweep.state !== 'running' && sweep.state !== 'paused')) {
+      this.drop(sweepId);
+      return undefined;
     }
-    if (spec.metric.target !== undefined && sweep.best) {
-      const { value } = sweep.best;
-      if (value === spec.metric.target || isBetter(value, spec.metric.target, spec.metric.goal)) {
-        await this.stop(sweep, 'target_reached');
-        return;
-      }
+    const runtime = held ?? new SweepRuntime(sweep);
+    // The log's position is read before the records, so nothing that happens between is missed.
+    const position = await this.opts.store.lastEventId(sweepId);
+    const trials = [];
+    for (let after = -1; ; ) {
+      const page = await this.opts.store.listTrials(sweepId, { after, limit: 1000 });
+      trials.push(...page);
+      if (page.length < 1000) break;
+      after = page.at(-1)!.number;
     }
+    runtime.rebuild(trials, position, sweep.state === 'paused');
+    this.runtimes.set(sweepId, runtime);
+    return runtime;
+  }
 
-    const cap = runCapOf(spec, runtime.space);
-    const trials = await store.listTrials(sweepId);
-    const inFlight = trials.filter((t) => t.state === 'queued' || t.state === 'running');
-    const history = trials
-      .filter((t) => !inFlightState(t))
-      .map((t) => toRecord(t, spec.metric.goal));
-    const pending = inFlight.map((t) => t.point);
-    // Re-adding a queued trial's job is a no-op while the job exists (its id is derived), and
-    // brings back a job that was lost between creating the trial and enqueueing it.
-    for (const t of inFlight.filter((t) => t.state === 'queued')) {
-      await this.enqueue(sweepId, spec, t.number, t.params);
-    }
-    const orphans = await this.failOrphans(inFlight.filter((t) => t.state === 'running'));
-    let created = sweep.trials;
-    let active = inFlight.length - orphans;
-    let exhausted = false;
+  /** Applies an entry of a followed log. Returns the sweep's runtime when it holds one. */
+  apply(event: SweepEvent): SweepRuntime | undefined {
+    const runtime = this.runtimes.get(event.sweepId);
+    runtime?.apply(event);
+    return runtime;
+  }
 
-    while (active < spec.parallelism && created < cap) {
-      const started = performance.now();
-      const ctx = {
-        space: runtime.space,
-        history,
-        pending,
-        rng: createRng(spec.seed, created),
-        seed: spec.seed,
-        trialNumber: created,
-      };
-      let point: Point | null;
-      try {
-        point = runtime.sampler.suggest(ctx);
-      } catch (err) {
-        // A model-based sampler that fails (numerics, a bug) must not stall the sweep: this one
-        // trial is drawn at random from the same seeded stream, and the failure is logged.
-        logger.error(
-          { err, sweepId, number: created, sampler: sweep.sampler },
-          'sampler failed: random point used',
-        );
-        point = FALLBACK_SAMPLER.suggest({ ...ctx, rng: createRng(spec.seed, created) });
-      }
-      this.opts.onSuggest?.(sweep.sampler, performance.now() - started);
-      if (point === null) {
-        exhausted = true;
-        break;
-      }
-      const params = runtime.space.decode(point);
-      const result = await store.createTrial(sweepId, created, params, point, this.clock());
-      if (result !== 'created') {
-        // Another scheduler took the number, or the sweep ended meanwhile: look again next pass.
-        logger.warn({ sweepId, number: created, result }, 'trial not created');
-        return;
-      }
-      const trialId = await this.enqueue(sweepId, spec, created, params);
-      logger.info({ sweepId, trialId, params }, 'trial queued');
-      pending.push(point);
-      created += 1;
-      active += 1;
-    }
-
-    if (active === 0 && (created >= cap || exhausted)) {
-      // A grid's cap is its size unless run_cap is smaller: then the cap, not the grid, ended it.
-      const gridDone =
-        exhausted ||
-        (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
-      await this.finish(sweep, gridDone ? 'grid_exhausted' : 'run_cap');
+  /** Reads what the sweep's log holds beyond the runtime's position, and applies it. */
+  private async catchUp(runtime: SweepRuntime): Promise<void> {
+    for (;;) {
+      const events = await this.opts.store.readEvents(runtime.id, runtime.position, 1000);
+      for (const e of events) runtime.apply(e);
+      if (events.length < 1000) return;
     }
   }
 
   /**
-   * A running trial whose job no longer exists, or failed for good, will never be finished by a
-   * worker: fail it, so the sweep does not wait forever and samplers stop treating it as pending.
-   * (A worker that dies mid-trial is not an orphan: BullMQ hands its job to another worker.)
+   * Brings one sweep in line with its spec: end it if it is done, enqueue trials that wait for a
+   * job, and create trials for its free slots.
+   * @param caughtUp the caller has just applied the sweep's log (the loop); else it is read here.
    */
-  private async failOrphans(running: StoredTrial[]): Promise<number> {
-    let failed = 0;
-    for (const t of running) {
-      if (t.startedAt !== undefined && this.clock() - t.startedAt < ORPHAN_GRACE_MS) continue;
-      const state = await this.opts.queue.getJobState(trialJobId(t.id));
-      if (state !== 'unknown' && state !== 'failed' && state !== 'completed') continue;
-      const reason = `its job ${state === 'unknown' ? 'was lost' : `is ${state}`} while the trial was running`;
-      if (await this.opts.store.abandonTrial(t.sweepId, t.number, reason, this.clock())) {
-        this.opts.logger.warn(
-          { sweepId: t.sweepId, trialId: t.id, jobState: state },
-          'orphaned trial failed',
-        );
-        failed += 1;
-      }
+  async reconcile(sweepId: string, caughtUp = false): Promise<ReconcileResult> {
+    const { store, logger } = this.opts;
+    let runtime = await this.ensure(sweepId);
+    if (!runtime) return DONE;
+    if (!caughtUp) await this.catchUp(runtime);
+    if (runtime.stale) runtime = await this.ensure(sweepId);
+    if (!runtime || runtime.ended) {
+      this.drop(sweepId);
+      return DONE;
     }
-    return failed;
+    const status = await store.sweepStatus(sweepId);
+    if (!status || (status.state !== 'running' && status.state !== 'paused')) {
+      this.drop(sweepId);
+      return DONE;
+    }
+    if (status.state === 'paused') return DONE;
+    const now = this.clock();
+    if (runtime.timedOut(now)) return this.stop(runtime, 'max_duration');
+    if (runtime.targetReached()) return this.stop(runtime, 'target_reached');
+
+    await this.enqueueWaiting(runtime);
+    const { queued, running, paused } = status.counts;
+    const inFlight = queued + running;
+    let created = status.trials;
+    if ((created >= runtime.cap || runtime.exhausted) && inFlight + paused === 0) {
+      // A grid's cap is its size unless run_cap is smaller: then the cap, not the grid, ended it.
+      const { spec } = runtime;
+      const gridDone =
+        runtime.exhausted ||
+        (spec.method === 'grid' && !(spec.run_cap !== undefined && created >= spec.run_cap));
+      await this.finish(runtime, gridDone ? 'grid_exhausted' : 'run_cap');
+      return DONE;
+    }
+    if (runtime.exhausted) return DONE;
+    const slots = Math.min(runtime.spec.parallelism, this.shares.get(sweepId) ?? Infinity);
+    const wanted = Math.min(slots - inFlight, runtime.cap - created);
+    if (wanted <= 0)
+      return { wanting: slots < runtime.spec.parallelism && created < runtime.cap, retryInMs: 0 };
+    const granted = this.limiter.take(wanted);
+
+    const jobs: TrialJob[] = [];
+    try {
+      for (let i = 0; i < granted; i++) {
+        if (!this.mayCreate()) break;
+        const point = await this.suggest(runtime, created);
+        if (point === null) {
+          runtime.exhausted = true;
+          break;
+        }
+        const params = runtime.space.decode(point);
+        const result = await store.createTrial(sweepId, {
+          number: created,
+          params,
+          point,
+          now: this.clock(),
+          fence: this.fence,
+        });
+        if (result !== 'created') {
+          // Another scheduler took the number, the sweep ended, or a newer leader fenced us off.
+          logger.warn({ sweepId, number: created, result }, 'trial not created');
+          break;
+        }
+        runtime.pending.set(created, point);
+        jobs.push(this.jobOf(runtime, created, params));
+        logger.info({ sweepId, trialId: trialId(sweepId, created), params }, 'trial queued');
+        created += 1;
+      }
+    } finally {
+      await this.enqueue(sweepId, jobs, 0);
+    }
+    const short = granted < wanted;
+    return {
+      wanting: short || slots < runtime.spec.parallelism,
+      retryInMs: short ? this.limiter.waitMs() : 0,
+    };
   }
 
-  /** Enqueues trial `number`'s job (idempotent: the job id derives from the trial id). */
+  private async suggest(runtime: SweepRuntime, trialNumber: number) {
+    const unsent = runtime.takeUnsent();
+    let result: SuggestResult;
+    try {
+      result = await this.opts.suggester.suggest({
+        sweepId: runtime.id,
+        ...(unsent.reset
+          ? { setup: { sampler: runtime.sampler, parameters: runtime.spec.parameters } }
+          : {}),
+        reset: unsent.reset,
+        finished: unsent.finished,
+        pending: [...runtime.pending.values()],
+        seed: runtime.spec.seed,
+        trialNumber,
+      });
+    } catch (err) {
+      runtime.restoreUnsent(unsent);
+      throw err;
+    }
+    if (result.fallback) {
+      this.opts.logger.error(
+        {
+          err: result.fallback,
+          sweepId: runtime.id,
+          number: trialNumber,
+          sampler: runtime.sampler,
+        },
+        'sampler failed: random point used',
+      );
+    }
+    this.opts.onSuggest?.(runtime.sampler, result.ms);
+    return result.point;
+  }
+
+  private jobOf(runtime: SweepRuntime, number: number, params: Params): TrialJob {
+    return {
+      sweepId: runtime.id,
+      number,
+      trialId: trialId(runtime.id, number),
+      trainer: runtime.spec.trainer,
+      params,
+      seed: trialSeed(runtime.spec.seed, number),
+    };
+  }
+
+  /** Adds jobs in one call; the job id derives from the trial and its attempts, so a repeat is a no-op. */
   private async enqueue(
     sweepId: string,
-    spec: SweepSpec,
-    number: number,
-    params: Params,
-  ): Promise<string> {
-    const trialId = `${sweepId}-${number}`;
-    const job: TrialJob = {
-      sweepId,
-      number,
-      trialId,
-      trainer: spec.trainer,
-      params,
-      seed: trialSeed(spec.seed, number),
-    };
+    jobs: TrialJob[],
+    attempts: number | number[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
     try {
-      await this.opts.queue.add('trial', job, { jobId: trialJobId(trialId) });
+      await this.opts.queue.addBulk(
+        jobs.map((data, i) => ({
+          name: 'trial',
+          data,
+          opts: {
+            jobId: trialJobId(data.trialId, Array.isArray(attempts) ? attempts[i]! : attempts),
+          },
+        })),
+      );
     } catch (err) {
-      // The trial stays queued; the next pass enqueues it again.
-      this.opts.logger.error({ err, sweepId, trialId }, 'enqueue failed');
+      // The trials stay queued; the safety pass enqueues them again.
+      this.opts.logger.error({ err, sweepId, trials: jobs.length }, 'enqueue failed');
     }
-    return trialId;
   }
 
-  /** Cancels a sweep at a user's request: queued and running trials are cancelled. */
+  /** Enqueues the queued trials that may lack a job (after a rebuild, or a promotion). */
+  private async enqueueWaiting(runtime: SweepRuntime): Promise<void> {
+    if (runtime.toEnqueue.size === 0) return;
+    const numbers = [...runtime.toEnqueue];
+    runtime.toEnqueue.clear();
+    const trials = await Promise.all(numbers.map((n) => this.opts.store.getTrial(runtime.id, n)));
+    const queued = trials.filter((t) => t?.state === 'queued');
+    await this.enqueue(
+      runtime.id,
+      queued.map((t) => this.jobOf(runtime, t!.number, t!.params)),
+      queued.map((t) => t!.attempt),
+    );
+  }
+
+  /**
+   * The slow pass for safety, over one sweep: re-enqueue every queued trial (a no-op for those whose
+   * job exists), and fail running trials whose job is gone — a worker will never finish them, and
+   * samplers would keep treating them as pending. (A worker that dies mid-trial is not such a
+   * case: BullMQ hands its job to another worker.)
+   */
+  async checkActiveTrials(sweepId: string): Promise<void> {
+    const runtime = await this.ensure(sweepId);
+    if (!runtime) return;
+    const grace = this.opts.orphanGraceMs ?? 30_000;
+    const active = await this.opts.store.activeTrials(sweepId);
+    const queued = active.filter((t) => t.state === 'queued');
+    await this.enqueue(
+      sweepId,
+      queued.map((t) => this.jobOf(runtime, t.number, t.params)),
+      queued.map((t) => t.attempt),
+    );
+    for (const t of active) {
+      if (t.state !== 'running' || !t.jobId) continue;
+      if (t.startedAt !== undefined && this.clock() - t.startedAt < grace) continue;
+      const state = await this.opts.queue.getJobState(t.jobId);
+      if (state !== 'unknown' && state !== 'failed' && state !== 'completed') continue;
+      const reason = `its job ${state === 'unknown' ? 'was lost' : `is ${state}`} while the trial was running`;
+      if (await this.opts.store.endTrial(sweepId, t.number, 'failed', reason, this.clock())) {
+        this.opts.logger.warn({ sweepId, trialId: t.id, jobState: state }, 'orphaned trial failed');
+      }
+    }
+  }
+
+  /** Cancels a sweep at a user's request: its queued, running and paused trials are cancelled. */
   async cancel(sweepId: string): Promise<boolean> {
-    const sweep = await this.opts.store.getSweep(sweepId);
-    if (!sweep) return false;
-    const ok = await this.opts.store.transitionSweep(sweepId, ['running'], 'cancelled', {
+    const ok = await this.opts.store.transitionSweep(sweepId, ['running', 'paused'], 'cancelled', {
+      now: this.clock(),
       stopReason: 'cancelled',
-      finishedAt: this.clock(),
     });
-    if (ok) await this.cancelInFlight(sweepId, 'sweep cancelled');
+    if (ok) await this.cancelActive(sweepId, 'sweep cancelled');
+    this.drop(sweepId);
     return ok;
   }
 
-  private async stop(sweep: SweepView, reason: 'max_duration' | 'target_reached'): Promise<void> {
-    if (await this.finish(sweep, reason))
-      await this.cancelInFlight(sweep.id, `sweep stopped: ${reason}`);
+  private async stop(
+    runtime: SweepRuntime,
+    reason: 'max_duration' | 'target_reached',
+  ): Promise<ReconcileResult> {
+    if (await this.finish(runtime, reason)) {
+      await this.cancelActive(runtime.id, `sweep stopped: ${reason}`);
+    }
+    return DONE;
   }
 
-  private async finish(sweep: SweepView, reason: string): Promise<boolean> {
-    const ok = await this.opts.store.transitionSweep(sweep.id, ['running'], 'completed', {
-      stopReason: reason,
-      finishedAt: this.clock(),
-    });
-    if (ok) this.opts.logger.info({ sweepId: sweep.id, reason }, 'sweep completed');
-    this.runtimes.delete(sweep.id);
+  private async finish(runtime: SweepRuntime, reason: string): Promise<boolean> {
+    const ok = await this.opts.store.transitionSweep(
+      runtime.id,
+      ['running', 'paused'],
+      'completed',
+      {
+        now: this.clock(),
+        stopReason: reason,
+      },
+    );
+    if (ok) this.opts.logger.info({ sweepId: runtime.id, reason }, 'sweep completed');
+    this.drop(runtime.id);
     return ok;
   }
 
-  private async cancelInFlight(sweepId: string, reason: string): Promise<void> {
-    const trials = await this.opts.store.listTrials(sweepId);
-    for (const t of trials.filter(inFlightState)) {
-      await this.opts.store.cancelTrial(sweepId, t.number, reason, this.clock());
-      // A queued job would only be refused by the worker's compare-and-set; removing it saves the trip.
-      if (t.state === 'queued') await this.opts.queue.remove(trialJobId(t.id)).catch(() => 0);
+  /** Cancels the active trials, and removes the jobs of those that had not started. */
+  private async cancelActive(sweepId: string, reason: string): Promise<void> {
+    const before = await this.opts.store.activeTrials(sweepId);
+    const cancelled = new Set(
+      await this.opts.store.cancelActiveTrials(sweepId, reason, this.clock()),
+    );
+    // A queued job would only be refused by the worker's compare-and-set; removing it saves the trip.
+    const queued = before.filter((t) => t.state === 'queued' && cancelled.has(t.number));
+    for (let i = 0; i < queued.length; i += 100) {
+      await Promise.all(
+        queued
+          .slice(i, i + 100)
+          .map((t) => this.opts.queue.remove(trialJobId(t.id, t.attempt)).catch(() => 0)),
+      );
     }
   }
 
-  private runtimeOf(sweep: SweepView): SweepRuntime {
-    let runtime = this.runtimes.get(sweep.id);
-    if (!runtime) {
-      runtime = { space: buildSpace(sweep.spec.parameters), sampler: createSampler(sweep.sampler) };
-      this.runtimes.set(sweep.id, runtime);
-    }
-    return runtime;
+  /** Forgets a sweep (it ended, or this scheduler stopped leading). */
+  drop(sweepId: string): void {
+    if (this.runtimes.delete(sweepId)) this.opts.suggester.forget(sweepId);
   }
-}
 
-function inFlightState(t: StoredTrial): boolean {
-  return t.state === 'queued' || t.state === 'running';
-}
-
-/** A stored trial as the samplers see it; cancelled trials count as failed (no information). */
-function toRecord(t: StoredTrial, goal: 'minimize' | 'maximize'): TrialRecord {
-  const state = t.state === 'completed' || t.state === 'pruned' ? t.state : 'failed';
-  const record: { -readonly [K in keyof TrialRecord]: TrialRecord[K] } = {
-    number: t.number,
-    state,
-    point: t.point,
-  };
-  if (t.value !== undefined && state !== 'failed') record.loss = toLoss(t.value, goal);
-  if (state === 'pruned' && t.lastStep !== undefined) record.step = t.lastStep;
-  return record;
+  /** Forgets every sweep. */
+  dropAll(): void {
+    for (const id of [...this.runtimes.keys()]) this.drop(id);
+  }
 }

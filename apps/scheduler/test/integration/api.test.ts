@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createSobolSampler } from '@rung/search';
 import { createLogger, type TrialJob } from '@rung/shared';
-import { RungStore } from '@rung/store';
+import { RedisStore } from '@rung/store';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp, registerSampler, SweepScheduler } from '../../src/index.js';
+import {
+  buildApp,
+  InlineSuggester,
+  registerSampler,
+  SweepScheduler,
+  ThreadSuggester,
+} from '../../src/index.js';
 
 let redis: Redis;
-let store: RungStore;
+let store: RedisStore;
+let suggester: ThreadSuggester;
 let queue: Queue<TrialJob>;
 let app: FastifyInstance;
 let scheduler: SweepScheduler;
@@ -29,7 +36,8 @@ beforeAll(async () => {
   const url = inject('redisUrl');
   const prefix = `test-${randomUUID()}:`;
   redis = new Redis(url);
-  store = new RungStore(redis, { prefix });
+  store = new RedisStore(redis, { prefix });
+  suggester = new ThreadSuggester();
   queue = new Queue<TrialJob>(`q-${randomUUID()}`, {
     connection: new Redis(url),
     prefix: `${prefix}bull`,
@@ -37,14 +45,23 @@ beforeAll(async () => {
   scheduler = new SweepScheduler({
     store,
     queue,
+    suggester,
     logger: createLogger('test', 'silent'),
     clock: () => now,
   });
-  app = await buildApp({ store, scheduler, onSweepCreated: () => undefined, clock: () => now });
+  app = await buildApp({
+    store,
+    scheduler,
+    ping: () => redis.ping(),
+    onSweepCreated: () => undefined,
+    clock: () => now,
+  });
 });
 
 afterAll(async () => {
   await app.close();
+  await suggester.close();
+  await store.close();
   await queue.close();
   await redis.quit();
 });
@@ -62,20 +79,25 @@ async function submit(body: string, type = 'application/yaml') {
 async function completeQueued(sweepId: string, value: (n: number) => number) {
   for (const t of await store.listTrials(sweepId)) {
     if (t.state !== 'queued') continue;
-    const started = await store.startTrial(sweepId, t.number, 'w', now);
-    if (!started.ok) continue;
-    await store.addReport(sweepId, t.number, started.attempt, {
-      step: 1,
-      metrics: { val_loss: value(t.number) },
-      at: now,
+    const started = await store.startTrial(sweepId, t.number, {
+      workerId: 'w',
+      jobId: `${sweepId}-${t.number}-e1`,
+      now,
     });
-    await store.finishTrial(
+    if (!started.ok) continue;
+    await store.report(
       sweepId,
       t.number,
       started.attempt,
-      { state: 'completed', value: value(t.number), now },
-      { name: 'val_loss', goal: 'minimize' },
+      { step: 1, metrics: { val_loss: value(t.number) }, at: now },
+      { metric: { name: 'val_loss', goal: 'minimize' } },
     );
+    await store.finishTrial(sweepId, t.number, started.attempt, {
+      state: 'completed',
+      value: value(t.number),
+      now,
+      curve: [{ step: 1, loss: value(t.number) }],
+    });
   }
 }
 
@@ -96,13 +118,13 @@ describe('REST API and scheduling loop', () => {
 
     // A second pass with nothing finished adds nothing, and re-adding jobs is a no-op.
     await scheduler.reconcile(sweep.id);
-    expect(await store.nextTrialNumber(sweep.id)).toBe(3);
+    expect((await store.sweepStatus(sweep.id))?.trials).toBe(3);
     expect(await queue.getJobCountByTypes('waiting')).toBe(3);
 
     // Finishing trials frees slots up to run_cap, then the sweep completes.
     await completeQueued(sweep.id, (n) => 1 / (n + 1));
     await scheduler.reconcile(sweep.id);
-    expect(await store.nextTrialNumber(sweep.id)).toBe(5);
+    expect((await store.sweepStatus(sweep.id))?.trials).toBe(5);
     await completeQueued(sweep.id, (n) => 1 / (n + 1));
     await scheduler.reconcile(sweep.id);
     const done = (await app.inject({ url: `/v1/sweeps/${sweep.id}` })).json();
@@ -215,13 +237,19 @@ describe('orphaned trials', () => {
   it('fails a running trial whose job is gone, and refills its slot', async () => {
     const { sweep } = (await submit(YAML_SPEC)).json();
     await scheduler.reconcile(sweep.id);
-    const started = await store.startTrial(sweep.id, 0, 'w-dead', now);
+    const started = await store.startTrial(sweep.id, 0, {
+      workerId: 'w-dead',
+      jobId: `${sweep.id}-0-e1`,
+      now,
+    });
     expect(started.ok).toBe(true);
     await queue.remove(`${sweep.id}-0-e1`);
     // Within the grace period the trial is left alone (its job may just be changing hands).
+    await scheduler.checkActiveTrials(sweep.id);
     await scheduler.reconcile(sweep.id);
     expect((await store.getTrial(sweep.id, 0))?.state).toBe('running');
     now += 31_000;
+    await scheduler.checkActiveTrials(sweep.id);
     await scheduler.reconcile(sweep.id);
     const trial = await store.getTrial(sweep.id, 0);
     expect(trial?.state).toBe('failed');
@@ -240,9 +268,17 @@ describe('a failing sampler', () => {
         throw new Error('numerical trouble');
       },
     }));
+    // A sampler registered here exists in this thread only: suggest inline.
+    const inline = new SweepScheduler({
+      store,
+      queue,
+      suggester: new InlineSuggester(),
+      logger: createLogger('test', 'silent'),
+      clock: () => now,
+    });
     try {
       const { sweep } = (await submit(YAML_SPEC.replace('method: random', 'method: sobol'))).json();
-      await scheduler.reconcile(sweep.id);
+      await inline.reconcile(sweep.id);
       const trials = await store.listTrials(sweep.id);
       expect(trials.map((t) => t.state)).toEqual(['queued', 'queued', 'queued']);
       for (const t of trials) expect([16, 32]).toContain(t.params.units);

@@ -3,7 +3,14 @@
  * intermediate loss so far is worse than the median of what completed trials had reported at the
  * same step.
  */
-import type { PruneDecision, PruneInput, Pruner, StepValue } from './pruner.js';
+import type {
+  PeerQuery,
+  PruneContext,
+  PruneDecision,
+  PruneInput,
+  Pruner,
+  StepValue,
+} from './pruner.js';
 
 /** Options of {@link createMedianPruner}; the names map onto Optuna's MedianPruner arguments. */
 export interface MedianPrunerOptions {
@@ -81,18 +88,6 @@ function isFirstInInterval(
   return previous < checkpoint;
 }
 
-/** numpy's linear-interpolation median (`np.percentile(x, 50)`) of sorted, non-NaN values. */
-function median(sorted: readonly number[]): number {
-  const n = sorted.length;
-  const mid = (n - 1) / 2;
-  const lo = sorted[Math.floor(mid)]!;
-  if (Number.isInteger(mid)) return lo;
-  const hi = sorted[mid + 0.5]!;
-  // numpy's lerp at t = 0.5 is hi - (hi - lo) / 2; same value as (lo + hi) / 2 without overflow.
-  const diff = hi - lo;
-  return Number.isFinite(diff) ? hi - diff * 0.5 : lo / 2 + hi / 2;
-}
-
 /**
  * The median pruner (`median`), with Optuna's MedianPruner semantics (`PercentilePruner(50)`),
  * losses oriented so that lower is better. For a report at `step`, in this order:
@@ -107,6 +102,8 @@ function median(sorted: readonly number[]): number {
  * 5. NaN peers are ignored; keep when fewer than `minPeers` remain;
  * 6. prune when the value is strictly worse (greater) than the median of the peers; a tie is kept.
  *
+ * Steps 2 and 3 are the rule's `query`: at a step it does not judge it asks nothing of the peers.
+ *
  * Differences from Optuna: NaN peers do not count towards `minPeers` (Optuna counts them towards
  * `n_min_trials`, then ignores them in the percentile).
  */
@@ -114,30 +111,36 @@ export function createMedianPruner(options: MedianPrunerOptions = {}): Pruner {
   const { startupTrials, warmupSteps, intervalSteps, minPeers } = validate(options);
   return {
     name: 'median',
+    query({ step, reports }: PruneContext): PeerQuery | null {
+      if (reports.length === 0 || step < warmupSteps) return null;
+      if (!isFirstInInterval(step, reports, warmupSteps, intervalSteps)) return null;
+      const best = bestLoss(step, reports);
+      return Number.isNaN(best) ? { quantiles: [0.5] } : { quantiles: [0.5], rankOf: best };
+    },
     decide(input: PruneInput): PruneDecision {
-      const { step, reports, completedTrials } = input;
+      const { step, reports, completedTrials, peers } = input;
       if (completedTrials === 0 || completedTrials < startupTrials) return KEEP;
       if (reports.length === 0) return KEEP;
-      if (step < warmupSteps) return KEEP;
-      if (!isFirstInInterval(step, reports, warmupSteps, intervalSteps)) return KEEP;
-
-      let best = Number.NaN;
-      for (const r of reports) {
-        if (r.step > step || Number.isNaN(r.loss)) continue;
-        if (Number.isNaN(best) || r.loss < best) best = r.loss;
-      }
-      const peers = input.peers.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-      const cutoff = peers.length > 0 ? median(peers) : Number.NaN;
+      const best = bestLoss(step, reports);
+      const cutoff = peers.quantiles[0] ?? Number.NaN;
       const prune = (rank: number): PruneDecision => ({
         prune: true,
-        reason: { rule: 'median', step, value: best, cutoff, population: peers.length, rank },
+        reason: { rule: 'median', step, value: best, cutoff, population: peers.count, rank },
       });
       // A trial with nothing but NaN reports is pruned (as in Optuna), ranked last.
-      if (Number.isNaN(best)) return prune(peers.length + 1);
-      if (peers.length < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return KEEP;
-      let better = 0;
-      for (const p of peers) if (p < best) better++;
-      return prune(better + 1);
+      if (Number.isNaN(best)) return prune(peers.count + 1);
+      if (peers.count < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return KEEP;
+      return prune(peers.better + 1);
     },
   };
+}
+
+/** The trial's best (lowest) loss over its reports up to `step`, NaN reports ignored. */
+function bestLoss(step: number, reports: readonly StepValue[]): number {
+  let best = Number.NaN;
+  for (const r of reports) {
+    if (r.step > step || Number.isNaN(r.loss)) continue;
+    if (Number.isNaN(best) || r.loss < best) best = r.loss;
+  }
+  return best;
 }

@@ -1,6 +1,10 @@
 /**
  * The one seam between workers and every early-stopping rule (cf. Optuna's BasePruner).
- * A pruner is a pure function of the trial's reports and the rung data of its peers.
+ *
+ * A rule decides in two pure steps, so that a report costs one store round trip however many
+ * trials a sweep has: `query` says what the rule needs to know of its peers at the step just
+ * reported (a few quantiles and a rank, never the peers themselves), the store answers it in the
+ * same atomic call that records the report, and `decide` rules on the answer.
  */
 
 /** One intermediate result, oriented so that lower is better. */
@@ -9,13 +13,34 @@ export interface StepValue {
   readonly loss: number;
 }
 
-export interface PruneInput {
+/** What a rule knows before asking its peers: this trial's own curve. */
+export interface PruneContext {
   /** The step just reported (1-based epochs for the built-in trainers; any increasing integer). */
   readonly step: number;
   /** This trial's reports so far, in step order, the latest last. */
   readonly reports: readonly StepValue[];
-  /** Losses that completed trials reported at exactly this step. */
-  readonly peers: readonly number[];
+}
+
+/** What a rule asks of the peers' losses at the step (the losses completed trials reported there). */
+export interface PeerQuery {
+  /** Quantiles in [0, 1] of the peers' losses, each computed as numpy's linear interpolation. */
+  readonly quantiles: readonly number[];
+  /** A loss whose rank the rule reports: how many peers are strictly better (lower). */
+  readonly rankOf?: number;
+}
+
+/** The answer to a {@link PeerQuery}. Peers never hold NaN (a NaN loss is not a peer). */
+export interface PeerSummary {
+  /** How many peers reported a loss at the step. */
+  readonly count: number;
+  /** The losses at the asked quantiles, in the asked order; NaN when there is no peer. */
+  readonly quantiles: readonly number[];
+  /** How many peers are strictly better than `rankOf`; 0 when no rank was asked. */
+  readonly better: number;
+}
+
+export interface PruneInput extends PruneContext {
+  readonly peers: PeerSummary;
   /** How many trials of the sweep have completed (run to the end). */
   readonly completedTrials: number;
 }
@@ -40,5 +65,44 @@ export type PruneDecision =
 
 export interface Pruner {
   readonly name: string;
+  /** What to read of the peers at this step, or `null` when the rule does not judge this step. */
+  query(context: PruneContext): PeerQuery | null;
+  /** The decision, given the answer to this step's {@link Pruner.query}. */
   decide(input: PruneInput): PruneDecision;
+}
+
+/**
+ * numpy's `np.percentile(x, 100 q)` (linear interpolation) of ascending, non-NaN values, from the
+ * two values that bracket rank `q (n − 1)`. The store computes the same from a sorted set.
+ */
+export function interpolateQuantile(lo: number, hi: number, fraction: number): number {
+  if (fraction === 0 || lo === hi) return lo;
+  const diff = hi - lo;
+  // numpy's lerp: for t >= 0.5 it is computed from the upper end, which keeps exact values.
+  if (!Number.isFinite(diff)) return lo * (1 - fraction) + hi * fraction;
+  return fraction >= 0.5 ? hi - diff * (1 - fraction) : lo + diff * fraction;
+}
+
+/** The two ranks that bracket quantile `q` among `count` sorted values, and the fraction between. */
+export function quantileRanks(
+  count: number,
+  q: number,
+): { lo: number; hi: number; fraction: number } {
+  const position = q * (count - 1);
+  const lo = Math.floor(position);
+  return { lo, hi: Math.ceil(position), fraction: position - lo };
+}
+
+/** Answers a {@link PeerQuery} from the peers' losses (NaN ignored): the in-memory store and tests. */
+export function summarizePeers(losses: readonly number[], query: PeerQuery): PeerSummary {
+  const sorted = losses.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const count = sorted.length;
+  const quantiles = query.quantiles.map((q) => {
+    if (count === 0) return Number.NaN;
+    const { lo, hi, fraction } = quantileRanks(count, q);
+    return interpolateQuantile(sorted[lo]!, sorted[hi]!, fraction);
+  });
+  let better = 0;
+  if (query.rankOf !== undefined) for (const v of sorted) if (v < query.rankOf) better++;
+  return { count, quantiles, better };
 }

@@ -1,9 +1,10 @@
 /** Sweep and trial views as the API returns them, for rendering and client tests. */
-import type { SweepView, TrialRecordView, TrialState } from '@rung/shared';
+import type { SweepView, Trial, TrialState } from '@rung/shared';
 
 const NO_TRIALS: Record<TrialState, number> = {
   queued: 0,
   running: 0,
+  paused: 0,
   completed: 0,
   pruned: 0,
   failed: 0,
@@ -49,7 +50,7 @@ export function makeSweep(
 }
 
 /** A trial of sweep `sw-1`, overridable. */
-export function makeTrial(overrides: Partial<TrialRecordView> = {}): TrialRecordView {
+export function makeTrial(overrides: Partial<Trial> = {}): Trial {
   return {
     id: `sw-1-${overrides.number ?? 0}`,
     sweepId: 'sw-1',

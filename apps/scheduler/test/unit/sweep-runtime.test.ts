@@ -1,0 +1,137 @@
+import type { SweepEvent, SweepSpec, Trial } from '@rung/shared';
+import { describe, expect, it } from 'vitest';
+import { SweepRuntime } from '../../src/index.js';
+
+const spec: SweepSpec = {
+  method: 'random',
+  metric: { name: 'val_loss', goal: 'minimize', target: 0.1 },
+  parameters: { x: { distribution: 'uniform', min: 0, max: 1 } },
+  pruner: { type: 'none' },
+  trainer: { name: 'mlp', options: {} },
+  parallelism: 4,
+  run_cap: 10,
+  max_duration: 60,
+  seed: 0,
+};
+
+const runtime = () =>
+  new SweepRuntime({ id: 'sw-r', spec, sampler: 'random', createdAt: 1000, state: 'running' });
+
+function trial(number: number, state: Trial['state'], value?: number): Trial {
+  return {
+    id: `sw-r-${number}`,
+    sweepId: 'sw-r',
+    number,
+    state,
+    params: { x: number / 10 },
+    point: [number / 10],
+    reports: [],
+    attempt: state === 'queued' ? 0 : 1,
+    createdAt: 0,
+    ...(value === undefined ? {} : { value, lastStep: 3 }),
+  };
+}
+
+let seq = 0;
+function event(body: Record<string, unknown>, at = seq + 1): SweepEvent {
+  seq = at;
+  return { id: `${at}-0`, seq: at, at: 0, sweepId: 'sw-r', ...body } as SweepEvent;
+}
+
+describe('a sweep runtime', () => {
+  it('is rebuilt from the records, then extended from the log without counting anything twice', () => {
+    const r = runtime();
+    r.rebuild([trial(0, 'completed', 0.5), trial(1, 'running'), trial(2, 'queued')], '5-0', false);
+    expect([...r.pending.keys()]).toEqual([1, 2]);
+    expect([...r.toEnqueue]).toEqual([2]);
+    expect(r.best).toBe(0.5);
+    expect(r.created).toBe(3);
+    expect(r.takeUnsent()).toEqual({
+      reset: true,
+      finished: [{ number: 0, state: 'completed', point: [0], loss: 0.5 }],
+    });
+
+    // Entries written between reading the log's position and the records: already counted.
+    r.apply(event({ type: 'trial.created', number: 2, params: {}, point: [0.2] }, 6));
+    r.apply(
+      event({ type: 'trial.finished', number: 0, attempt: 1, state: 'completed', value: 0.5 }),
+    );
+    r.apply(event({ type: 'trial.created', number: 3, params: {}, point: [0.3] }));
+    r.apply(
+      event({
+        type: 'trial.finished',
+        number: 1,
+        attempt: 1,
+        state: 'pruned',
+        value: 0.9,
+        step: 2,
+      }),
+    );
+    // The same entry again (the loop and a catch-up overlapped): ignored.
+    r.apply(
+      event(
+        { type: 'trial.finished', number: 1, attempt: 1, state: 'pruned', value: 0.9, step: 2 },
+        9,
+      ),
+    );
+    expect([...r.pending.keys()]).toEqual([2, 3]);
+    expect(r.created).toBe(4);
+    expect(r.takeUnsent()).toEqual({
+      reset: false,
+      finished: [{ number: 1, state: 'pruned', point: [0.1], loss: 0.9, step: 2 }],
+    });
+    expect(r.position).toBe('9-0');
+    expect(r.stale).toBe(false);
+  });
+
+  it('turns stale when the log skipped entries (trimmed before they were read)', () => {
+    const r = runtime();
+    r.rebuild([], '0-0', false);
+    r.apply(event({ type: 'trial.created', number: 0, params: {}, point: [0] }, 1));
+    r.apply(event({ type: 'trial.created', number: 1, params: {}, point: [0] }, 5));
+    expect(r.stale).toBe(true);
+  });
+
+  it('knows its best value, target, deadline, demand and end from the log', () => {
+    const r = runtime();
+    r.rebuild([], '0-0', false);
+    expect(r.demand()).toBe(4);
+    r.apply(event({ type: 'trial.created', number: 0, params: {}, point: [0] }, 1));
+    r.apply(
+      event({ type: 'trial.finished', number: 0, attempt: 1, state: 'completed', value: 0.3 }),
+    );
+    expect(r.best).toBe(0.3);
+    expect(r.targetReached()).toBe(false);
+    r.apply(event({ type: 'trial.created', number: 1, params: {}, point: [0] }));
+    r.apply(event({ type: 'trial.finished', number: 1, attempt: 1, state: 'failed' }));
+    r.apply(event({ type: 'trial.created', number: 2, params: {}, point: [0] }));
+    r.apply(
+      event({ type: 'trial.finished', number: 2, attempt: 1, state: 'completed', value: 0.1 }),
+    );
+    expect(r.targetReached()).toBe(true);
+    // Cancelled trials reach the sampler as failed: no information about the objective.
+    expect(r.takeUnsent().finished.map((t) => t.state)).toEqual([
+      'completed',
+      'failed',
+      'completed',
+    ]);
+    expect(r.timedOut(1000 + 59_999)).toBe(false);
+    expect(r.timedOut(1000 + 60_000)).toBe(true);
+    // 10 trials at most, 3 created: up to 4 at once still.
+    expect(r.demand()).toBe(4);
+    r.apply(event({ type: 'sweep.paused', state: 'paused' }));
+    expect(r.demand()).toBe(0);
+    r.apply(event({ type: 'sweep.resumed', state: 'running' }));
+    expect(r.demand()).toBe(4);
+    r.apply(event({ type: 'sweep.cancelled', state: 'cancelled', stopReason: 'cancelled' }));
+    expect(r.ended).toBe(true);
+  });
+
+  it('queues a promoted trial for a new job', () => {
+    const r = runtime();
+    r.rebuild([trial(0, 'paused')], '0-0', false);
+    expect([...r.toEnqueue]).toEqual([]);
+    r.apply(event({ type: 'trial.resumed', number: 0, attempt: 1 }, 1));
+    expect([...r.toEnqueue]).toEqual([0]);
+  });
+});

@@ -1,0 +1,120 @@
+/** How the Redis store's hashes and stream entries read back as sweeps, trials and events. */
+import type { Params, Point, PruneReason } from '@rung/search';
+import {
+  type Attempt,
+  type Report,
+  type SpecWarning,
+  type SweepEvent,
+  type SweepSpec,
+  type SweepState,
+  type SweepView,
+  TRIAL_STATES,
+  type Trial,
+  type TrialState,
+} from '@rung/shared';
+import { trialId } from '../keys.js';
+
+export function countsOf(raw: Record<string, string>): Record<TrialState, number> {
+  return Object.fromEntries(TRIAL_STATES.map((s) => [s, Number(raw[s] ?? 0)])) as Record<
+    TrialState,
+    number
+  >;
+}
+
+export function toSweepView(
+  id: string,
+  h: Record<string, string>,
+  counts: Record<string, string>,
+): SweepView {
+  const spec = JSON.parse(h.spec!) as SweepSpec;
+  const view: SweepView = {
+    id,
+    state: h.state as SweepState,
+    spec,
+    sampler: h.sampler!,
+    warnings: JSON.parse(h.warnings ?? '[]') as SpecWarning[],
+    counts: countsOf(counts),
+    trials: Number(h.nextTrial ?? 0),
+    createdAt: Number(h.createdAt),
+  };
+  if (spec.name) view.name = spec.name;
+  if (h.stopReason) view.stopReason = h.stopReason;
+  if (h.finishedAt) view.finishedAt = Number(h.finishedAt);
+  return view;
+}
+
+export function toTrial(
+  sweepId: string,
+  number: number,
+  h: Record<string, string>,
+  reports: Record<string, string>,
+): Trial {
+  const trial: Trial = {
+    id: trialId(sweepId, number),
+    sweepId,
+    number,
+    state: h.state as TrialState,
+    params: JSON.parse(h.params ?? '{}') as Params,
+    point: JSON.parse(h.point ?? '[]') as Point,
+    reports: reportsOf(reports),
+    attempt: Number(h.attempt ?? 0),
+    createdAt: Number(h.createdAt),
+  };
+  if (h.value !== undefined) trial.value = Number(h.value);
+  if (h.lastStep !== undefined) trial.lastStep = Number(h.lastStep);
+  if (h.pruneReason) trial.pruneReason = JSON.parse(h.pruneReason) as PruneReason;
+  if (h.error) trial.error = h.error;
+  if (h.workerId) trial.workerId = h.workerId;
+  if (h.jobId) trial.jobId = h.jobId;
+  if (h.backend) trial.backend = h.backend;
+  if (h.startedAt) trial.startedAt = Number(h.startedAt);
+  if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);
+  return trial;
+}
+
+/** A reports hash (step → `{ metrics, at }`) as reports in step order. */
+export function reportsOf(raw: Record<string, string>): Report[] {
+  return Object.entries(raw)
+    .map(([step, json]) => {
+      const { metrics, at } = JSON.parse(json) as { metrics: Record<string, number>; at: number };
+      return { step: Number(step), metrics, at };
+    })
+    .sort((a, b) => a.step - b.step);
+}
+
+/** One attempt from the attempts hash (`${attempt}:${field}`) and its reports. */
+export function attemptOf(
+  attempt: number,
+  meta: Record<string, string>,
+  reports: Record<string, string>,
+): Attempt {
+  const view: Attempt = {
+    attempt,
+    workerId: meta[`${attempt}:workerId`] ?? '',
+    startedAt: Number(meta[`${attempt}:startedAt`] ?? 0),
+    reports: reportsOf(reports),
+  };
+  const endedBy = meta[`${attempt}:endedBy`];
+  if (endedBy) view.endedBy = endedBy as TrialState | 'superseded';
+  const endedAt = meta[`${attempt}:endedAt`];
+  if (endedAt) view.endedAt = Number(endedAt);
+  return view;
+}
+
+/** A field of a stream entry's flat [name, value, …] list. */
+export function fieldOf(fields: string[], name: string): string {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1]!;
+  return '';
+}
+
+export function parseEntry(sweepId: string, id: string, fields: string[]): SweepEvent {
+  const data = JSON.parse(fieldOf(fields, 'data') || '{}') as Record<string, unknown>;
+  return {
+    ...data,
+    type: fieldOf(fields, 'type'),
+    id,
+    seq: Number(fieldOf(fields, 'seq')),
+    at: Number(fieldOf(fields, 'at')),
+    sweepId,
+  } as SweepEvent;
+}

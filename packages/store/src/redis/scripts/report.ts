@@ -1,0 +1,45 @@
+import { defineScript } from '../script.js';
+
+/**
+ * One report, one round trip: stores it under its attempt (a step sent twice is stored and logged
+ * once), logs `trial.reported`, and answers the pruning rule's question about the losses that
+ * completed trials reported at this step (the step peers, a sorted set): how many, the values at
+ * the ranks that bracket each asked quantile, and how many are better than a given loss. O(log n)
+ * in the peers, whatever the sweep's size.
+ * ARGV: now, cap, attempt, step, report JSON, event data JSON, quantiles ('0.5,0.25'; '' = none),
+ * rank-of loss ('' = none), '1' to ask about the peers at all.
+ * Returns { 'running', completed, peer count, better, lo1, hi1, lo2, hi2, … } when stored, where
+ * lo and hi are the peers' losses at the ranks floor and ceil of q (count − 1) — the caller
+ * interpolates, as numpy does; else { state } ('superseded' for a stale attempt, 'missing').
+ */
+export const REPORT = defineScript(
+  'rungReport',
+  ['sweep', 'counts', 'trial', 'reports', 'events', 'step peers'],
+  `
+local cur = redis.call('HGET', KEYS[3], 'state')
+if not cur then return { 'missing' } end
+if cur ~= 'running' then return { cur } end
+if redis.call('HGET', KEYS[3], 'attempt') ~= ARGV[3] then return { 'superseded' } end
+if redis.call('HSET', KEYS[4], ARGV[4], ARGV[5]) == 1 then
+  local last = tonumber(redis.call('HGET', KEYS[3], 'lastStep') or '-1')
+  if tonumber(ARGV[4]) > last then redis.call('HSET', KEYS[3], 'lastStep', ARGV[4]) end
+  append_event(KEYS[1], KEYS[5], ARGV[1], ARGV[2], 'trial.reported', ARGV[6])
+end
+local completed = tonumber(redis.call('HGET', KEYS[2], 'completed') or '0')
+if ARGV[9] ~= '1' then return { 'running', completed } end
+local count = redis.call('ZCARD', KEYS[6])
+local better = 0
+if ARGV[8] ~= '' then better = redis.call('ZCOUNT', KEYS[6], '-inf', '(' .. ARGV[8]) end
+local answer = { 'running', completed, count, better }
+if count > 0 then
+  for q in string.gmatch(ARGV[7], '[^,]+') do
+    local position = tonumber(q) * (count - 1)
+    for _, rank in ipairs({ math.floor(position), math.ceil(position) }) do
+      local hit = redis.call('ZRANGE', KEYS[6], rank, rank, 'WITHSCORES')
+      answer[#answer + 1] = hit[2]
+    end
+  end
+end
+return answer
+`,
+);

@@ -1,0 +1,30 @@
+import { defineScript } from '../script.js';
+
+/**
+ * A worker takes a trial: queued → running, or running → running when its job was redelivered
+ * (the older attempt is marked superseded). Each start is a new attempt with a clean report
+ * series; logs `trial.started`.
+ * ARGV: now, cap, number, worker id, worker id as a JSON string, job id.
+ * Returns { 1, previous state, attempt } or { 0, current state } (or { 0, 'missing' }).
+ */
+export const START_TRIAL = defineScript(
+  'rungStartTrial',
+  ['sweep', 'counts', 'active', 'trial', 'attempts', 'events'],
+  `
+local cur = redis.call('HGET', KEYS[4], 'state')
+if not cur then return { 0, 'missing' } end
+if not can_transition(cur, 'running') then return { 0, cur } end
+local attempt = redis.call('HINCRBY', KEYS[4], 'attempt', 1)
+if cur == 'running' then
+  redis.call('HSET', KEYS[5], (attempt - 1) .. ':endedBy', 'superseded',
+    (attempt - 1) .. ':endedAt', ARGV[1])
+end
+redis.call('HSET', KEYS[5], attempt .. ':workerId', ARGV[4], attempt .. ':startedAt', ARGV[1])
+redis.call('HSET', KEYS[4], 'workerId', ARGV[4], 'startedAt', ARGV[1], 'jobId', ARGV[6])
+redis.call('HDEL', KEYS[4], 'lastStep', 'backend')
+move_trial(KEYS[4], KEYS[2], KEYS[3], ARGV[3], cur, 'running')
+append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.started',
+  '{"number":' .. ARGV[3] .. ',"attempt":' .. attempt .. ',"workerId":' .. ARGV[5] .. '}')
+return { 1, cur, attempt }
+`,
+);

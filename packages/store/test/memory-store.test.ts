@@ -1,0 +1,7 @@
+import { MemoryStore } from '../src/index.js';
+import { describeStoreConformance } from './store-conformance.js';
+
+describeStoreConformance('MemoryStore', {
+  make: async (options) => new MemoryStore(options),
+  exactCap: true,
+});
