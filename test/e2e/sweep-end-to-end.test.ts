@@ -109,7 +109,13 @@ run_cap: 2
     );
     const victim = (await trialsOf(sweep.id))[0]!;
     const worker = cluster.workers[Number(victim.workerId!.slice(1))]!;
-    const children = execFileSync('pgrep', ['-P', String(worker.pid)])
+    // The trial's process names itself; the worker's other child is the spare waiting for a trial.
+    const children = execFileSync('pgrep', [
+      '-P',
+      String(worker.pid),
+      '-f',
+      `rung-trial ${victim.id}$`,
+    ])
       .toString()
       .trim()
       .split('\n');

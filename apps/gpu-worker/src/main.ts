@@ -23,6 +23,7 @@ import { discoverGpus } from './gpu-discovery.js';
 import { SlotPool } from './slot-pool.js';
 import { listTrainers } from './trainers/registry.js';
 import { runTrialJob } from './trial-job.js';
+import { SpareProcesses } from './trial-process/spare-processes.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -77,6 +78,10 @@ async function main(): Promise<void> {
     pool.size,
   );
 
+  // One trial process waits ahead in each slot, so a freed slot starts its next trial at once.
+  const spares = new SpareProcesses();
+  for (const slot of pool.slots) spares.prepare(slot.id, slot.env);
+
   let shuttingDown = false;
   const live = new Set<{ kill(): void }>();
   const worker = new Worker<TrialJob>(
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
           workerId,
           jobId: job.id ?? '',
           slot,
+          spares,
           logger,
           isShuttingDown: () => shuttingDown,
           onProcess: (proc, done) => {
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
 
   onStopSignals(async (signal) => {
     logger.info({ signal, active: live.size }, 'shutting down');
+    spares.close();
     // worker.close() waits for active jobs with no deadline of its own: give trials a grace period,
     // then kill their trainers and force-close; their jobs are retried elsewhere.
     const closing = worker.close();

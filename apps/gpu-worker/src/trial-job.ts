@@ -11,6 +11,7 @@ import { type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
 import { createPruner } from './pruner-choice.js';
 import type { Slot } from './slot-pool.js';
+import type { SpareProcesses } from './trial-process/spare-processes.js';
 import { startTrialProcess } from './trial-process/trial-process.js';
 
 export interface TrialJobDeps {
@@ -31,6 +32,8 @@ export interface TrialJobDeps {
   isShuttingDown?: () => boolean;
   /** Called for each running trial process, so the worker can kill them all on a hard shutdown. */
   onProcess?: (proc: { kill(): void }, done: Promise<unknown>) => void;
+  /** Trial processes forked ahead per slot; without them each trial forks its own. */
+  spares?: SpareProcesses;
 }
 
 export type TrialJobResult =
@@ -74,63 +77,66 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   let stoppedAs: 'pruned' | 'cancelled' | 'superseded' | undefined;
   let warnedMissingMetric = false;
 
-  const proc = startTrialProcess({
-    trialId,
-    trainer: job.trainer,
-    params: job.params,
-    seed: job.seed,
-    env: deps.slot.env,
-    onLog: (line, source) => logger.info({ source }, line),
-    onReady: async (backend) => {
-      await store.setTrialBackend(sweepId, number, attempt, backend);
-    },
-    onReport: async (step, metrics) => {
-      if (stoppedAs) return;
-      const raw = metrics[metric.name];
-      const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
-      if (value === undefined && !warnedMissingMetric) {
-        logger.warn({ metric: metric.name, step }, 'report lacks the sweep metric');
-        warnedMissingMetric = true;
-      }
-      if (value !== undefined) {
-        lastValue = value;
-        losses.push({ step, loss: toLoss(value, metric.goal) });
-      }
-      // The rule judges only reports that carry the metric; its query rides on the report call.
-      const context = { step, reports: losses };
-      const query = pruner && value !== undefined ? pruner.query(context) : null;
-      const outcome = await store.report(
-        sweepId,
-        number,
-        attempt,
-        { step, metrics, at: clock() },
-        query ? { metric, query } : { metric },
-      );
-      if (outcome.state !== 'running') {
-        // Cancelled (sweep stopped) or superseded by a newer attempt: stop without writing more.
-        stoppedAs = outcome.state === 'superseded' ? 'superseded' : 'cancelled';
-        logger.info({ state: outcome.state }, 'trial stopped: no longer running here');
+  const proc = startTrialProcess(
+    {
+      trialId,
+      trainer: job.trainer,
+      params: job.params,
+      seed: job.seed,
+      env: deps.slot.env,
+      onLog: (line, source) => logger.info({ source }, line),
+      onReady: async (backend) => {
+        await store.setTrialBackend(sweepId, number, attempt, backend);
+      },
+      onReport: async (step, metrics) => {
+        if (stoppedAs) return;
+        const raw = metrics[metric.name];
+        const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
+        if (value === undefined && !warnedMissingMetric) {
+          logger.warn({ metric: metric.name, step }, 'report lacks the sweep metric');
+          warnedMissingMetric = true;
+        }
+        if (value !== undefined) {
+          lastValue = value;
+          losses.push({ step, loss: toLoss(value, metric.goal) });
+        }
+        // The rule judges only reports that carry the metric; its query rides on the report call.
+        const context = { step, reports: losses };
+        const query = pruner && value !== undefined ? pruner.query(context) : null;
+        const outcome = await store.report(
+          sweepId,
+          number,
+          attempt,
+          { step, metrics, at: clock() },
+          query ? { metric, query } : { metric },
+        );
+        if (outcome.state !== 'running') {
+          // Cancelled (sweep stopped) or superseded by a newer attempt: stop without writing more.
+          stoppedAs = outcome.state === 'superseded' ? 'superseded' : 'cancelled';
+          logger.info({ state: outcome.state }, 'trial stopped: no longer running here');
+          proc.stop(deps.stopGraceMs);
+          return;
+        }
+        if (!pruner || !query || !outcome.peers) return;
+        const decision = pruner.decide({
+          ...context,
+          peers: outcome.peers,
+          completedTrials: outcome.completedTrials,
+        });
+        if (!decision.prune) return;
+        const ok = await store.finishTrial(sweepId, number, attempt, {
+          state: 'pruned',
+          value,
+          pruneReason: decision.reason,
+          now: clock(),
+        });
+        stoppedAs = ok ? 'pruned' : 'cancelled';
+        logger.info({ reason: decision.reason }, 'trial pruned');
         proc.stop(deps.stopGraceMs);
-        return;
-      }
-      if (!pruner || !query || !outcome.peers) return;
-      const decision = pruner.decide({
-        ...context,
-        peers: outcome.peers,
-        completedTrials: outcome.completedTrials,
-      });
-      if (!decision.prune) return;
-      const ok = await store.finishTrial(sweepId, number, attempt, {
-        state: 'pruned',
-        value,
-        pruneReason: decision.reason,
-        now: clock(),
-      });
-      stoppedAs = ok ? 'pruned' : 'cancelled';
-      logger.info({ reason: decision.reason }, 'trial pruned');
-      proc.stop(deps.stopGraceMs);
+      },
     },
-  });
+    deps.spares?.take(deps.slot.id, deps.slot.env),
+  );
   deps.onProcess?.(proc, proc.done);
 
   const outcome = await proc.done;

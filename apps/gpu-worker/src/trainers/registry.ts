@@ -42,6 +42,12 @@ const BUILT_IN: readonly TrainerEntry[] = [
       'TensorFlow.js MLP classifier on a generated tabular (or spirals) data set; reports loss, accuracy, val_loss, val_accuracy per epoch',
     load: async () => await import('./mlp/mlp-trainer.js'),
   },
+  {
+    name: 'sleep',
+    description:
+      'waits options.seconds_per_step per step and reports a synthetic curve of its parameters (val_loss, loss); no TensorFlow.js — for load tests and smoke tests',
+    load: async () => await import('./sleep/sleep-trainer.js'),
+  },
 ];
 
 const entries: ReadonlyMap<string, TrainerEntry> = new Map<string, TrainerEntry>(

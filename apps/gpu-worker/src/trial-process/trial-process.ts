@@ -5,7 +5,7 @@
  * One process per trial keeps the worker's event loop free (BullMQ renews its job locks from it)
  * and contains whatever the trainer does: a crash, an out-of-memory kill, an infinite loop.
  */
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -74,15 +74,28 @@ const STDERR_TAIL_CHARS = 4000;
 // How long to wait after the child's exit for its pipes to close.
 const CLOSE_WAIT_MS = 1000;
 
-/** Forks the child process for one trial and starts it. */
-export function startTrialProcess(opts: TrialProcessOptions): TrialProcess {
+/**
+ * Forks a trial process that waits for its trial. A worker forks one ahead for each slot (see
+ * spare-processes.ts), so a trial starts without paying for the fork and Node's start-up.
+ * @param env added to the worker's environment (the slot's `CUDA_VISIBLE_DEVICES`, …)
+ */
+export function forkTrialProcess(env: Record<string, string> = {}): ChildProcess {
   const entry = childEntry();
-  const child = fork(entry.file, [], {
+  return fork(entry.file, [], {
     execArgv: entry.execArgv,
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+}
 
+/**
+ * Starts one trial in a trial process: `child` when given (forked ahead with the same `env`, and
+ * not yet used), else a new one.
+ */
+export function startTrialProcess(
+  opts: TrialProcessOptions,
+  child: ChildProcess = forkTrialProcess(opts.env),
+): TrialProcess {
   let backend: string | undefined;
   let final: ChildMessage | undefined;
   let protocolError: string | undefined;

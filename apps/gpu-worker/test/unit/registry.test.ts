@@ -9,8 +9,8 @@ import {
 } from '../../src/trainers/registry.js';
 
 describe('trainer registry', () => {
-  it('lists the built-in mlp trainer', () => {
-    expect(listTrainers()).toContain('mlp');
+  it('lists the built-in trainers', () => {
+    expect(listTrainers()).toEqual(['mlp', 'sleep']);
     expect(hasTrainer('mlp')).toBe(true);
     expect(describeTrainers().find((t) => t.name === 'mlp')?.description).toMatch(/MLP/);
   });
@@ -21,11 +21,15 @@ describe('trainer registry', () => {
     expect(trainer.tfjs).toBe(true);
   });
 
+  it('loads sleep without TensorFlow.js', async () => {
+    expect((await loadTrainer('sleep')).tfjs).toBe(false);
+  });
+
   it('rejects an unknown name, listing the known ones', async () => {
     expect(hasTrainer('mlpp')).toBe(false);
     const err = await loadTrainer('mlpp').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnknownTrainerError);
-    expect((err as Error).message).toBe('unknown trainer "mlpp"; this worker has: mlp');
+    expect((err as Error).message).toBe('unknown trainer "mlpp"; this worker has: mlp, sleep');
   });
 
   it('checks the shape of a module trainer', () => {
