@@ -3,7 +3,7 @@
  * API errors become {@link ApiError} with the server's message; a missing server becomes
  * {@link ApiUnreachableError}, whose message says how to start one.
  */
-import type { Goal, SweepView, Trial, TrialState } from '@rung/shared';
+import type { Goal, SweepEvent, SweepView, Trial, TrialState } from '@rung/shared';
 
 /** One row of `GET /v1/sweeps/:id/leaderboard`. */
 export interface LeaderboardEntry {
@@ -105,10 +105,36 @@ export class ApiClient {
     return this.request<SweepView>('GET', `/v1/sweeps/${encodeURIComponent(id)}`, { signal });
   }
 
-  /** `GET /v1/sweeps/:id/trials`. */
+  /** Every trial of a sweep: `GET /v1/sweeps/:id/trials`, page after page. */
   async listTrials(id: string, signal?: AbortSignal): Promise<Trial[]> {
-    const path = `/v1/sweeps/${encodeURIComponent(id)}/trials`;
+    const trials: Trial[] = [];
+    let after: number | undefined;
+    for (;;) {
+      const path = `/v1/sweeps/${encodeURIComponent(id)}/trials${after === undefined ? '' : `?after=${after}`}`;
+      const page = await this.request<{ trials: Trial[]; next?: number }>('GET', path, { signal });
+      trials.push(...page.trials);
+      if (page.next === undefined) return trials;
+      after = page.next;
+    }
+  }
+
+  /** The queued, running and paused trials of a sweep, with their current reports. */
+  async activeTrials(id: string, signal?: AbortSignal): Promise<Trial[]> {
+    const path = `/v1/sweeps/${encodeURIComponent(id)}/trials?state=queued,running,paused`;
     return (await this.request<{ trials: Trial[] }>('GET', path, { signal })).trials;
+  }
+
+  /**
+   * `GET /v1/sweeps/:id/events?after=`: the sweep's log after an entry ('0-0': from the start;
+   * '$': nothing, and the last entry's id in `next`).
+   */
+  readEvents(
+    id: string,
+    after: string,
+    signal?: AbortSignal,
+  ): Promise<{ events: SweepEvent[]; next: string }> {
+    const path = `/v1/sweeps/${encodeURIComponent(id)}/events?after=${encodeURIComponent(after)}`;
+    return this.request<{ events: SweepEvent[]; next: string }>('GET', path, { signal });
   }
 
   /** `GET /v1/sweeps/:id/leaderboard?limit=N`. */

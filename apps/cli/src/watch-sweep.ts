@@ -3,8 +3,9 @@
  * place on a terminal, one line per change elsewhere.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SweepView, Trial } from '@rung/shared';
+import type { SweepView } from '@rung/shared';
 import { type ApiClient, ApiError } from './api-client.js';
+import { LiveTrials } from './live-trials.js';
 import { LiveFrame, type TextOut } from './render/live-frame.js';
 import { progressKey, progressLine, progressLines } from './render/progress.js';
 
@@ -39,8 +40,9 @@ export interface WatchResult {
 }
 
 /**
- * Polls `GET /v1/sweeps/:id` (and its trials, on a terminal, to show the running ones) until the
- * sweep's state is no longer `running`.
+ * Polls `GET /v1/sweeps/:id` until the sweep's state is no longer `running`. On a terminal, which
+ * shows the running trials, it reads the active trials once and then follows the sweep's event
+ * log, so each poll costs the same however many trials the sweep has.
  * @throws the API's error when a poll fails with a 4xx, or after `maxFailures` failures in a row.
  */
 export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
@@ -52,6 +54,7 @@ export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
   let last: SweepView | undefined;
   let lastKey = '';
   let failures = 0;
+  let live: LiveTrials | undefined;
   const result = (aborted: boolean): WatchResult => {
     frame?.release();
     return { sweep: last, aborted, elapsedMs: last ? elapsedOf(last) : now() - startedAt };
@@ -71,12 +74,12 @@ export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
     try {
       const sweep = await opts.client.getSweep(opts.sweepId, opts.signal);
       // Only a terminal shows the running trials; a log line needs just the counts.
-      const trials: Trial[] = frame ? await opts.client.listTrials(opts.sweepId, opts.signal) : [];
+      if (frame) live = await follow(opts, live);
       failures = 0;
       last = sweep;
       const elapsed = elapsedOf(sweep);
       if (frame) {
-        frame.draw(progressLines(sweep, trials, elapsed));
+        frame.draw(progressLines(sweep, live?.list() ?? [], elapsed));
       } else {
         const key = progressKey(sweep);
         if (key !== lastKey) opts.out.write(`${progressLine(sweep, elapsed)}\n`);
@@ -98,5 +101,19 @@ export async function watchSweep(opts: WatchOptions): Promise<WatchResult> {
     } catch {
       return result(true);
     }
+  }
+}
+
+/** The active trials, read once, then kept up to date from the event log. */
+async function follow(opts: WatchOptions, live: LiveTrials | undefined): Promise<LiveTrials> {
+  if (!live) {
+    // The log's position first: whatever happens while the trials are read is applied after.
+    const { next } = await opts.client.readEvents(opts.sweepId, '$', opts.signal);
+    return new LiveTrials(await opts.client.activeTrials(opts.sweepId, opts.signal), next);
+  }
+  for (;;) {
+    const { events } = await opts.client.readEvents(opts.sweepId, live.position, opts.signal);
+    live.apply(events);
+    if (events.length < 1000) return live;
   }
 }

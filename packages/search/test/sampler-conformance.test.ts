@@ -105,3 +105,19 @@ describe.each(samplersUnderTest)(
     });
   },
 );
+
+describe('samplers that say they ignore the history', () => {
+  const claimants = samplersUnderTest.filter(({ create }) => create().ignoresHistory);
+
+  it('are random and sobol', () => {
+    expect(claimants.map((s) => s.name)).toEqual(['random', 'sobol']);
+  });
+
+  it.each(claimants)('$name suggests the same with or without a history', ({ create }) => {
+    const space = buildSpace(MIXED_SPECS);
+    const history = runSweep(create(), space, 8);
+    expect(create().suggest(context(space, 9, [], []))).toEqual(
+      create().suggest(context(space, 9, history, [])),
+    );
+  });
+});

@@ -243,8 +243,8 @@ export interface Store {
     options?: { attempts?: boolean },
   ): Promise<Trial | undefined>;
   listTrials(sweepId: string, page?: TrialPage): Promise<Trial[]>;
-  /** The queued, running and paused trials of a sweep. */
-  activeTrials(sweepId: string): Promise<Trial[]>;
+  /** The queued, running and paused trials of a sweep (with their current reports when asked). */
+  activeTrials(sweepId: string, options?: { reports?: boolean }): Promise<Trial[]>;
   /** Completed trials, best first under `goal`. */
   leaderboard(sweepId: string, goal: Goal, limit: number): Promise<Trial[]>;
 

@@ -458,6 +458,9 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         ]);
         expect(await store.listTrials(id, { after: 3 })).toEqual([]);
         expect((await store.activeTrials(id)).map((t) => t.number)).toEqual([3]);
+        const [active] = await store.activeTrials(id, { reports: true });
+        expect(active?.state).toBe('running');
+        expect(active?.reports).toEqual([]);
         const trial = await store.getTrial(id, 1);
         expect(trial).toMatchObject({
           id: `${id}-1`,

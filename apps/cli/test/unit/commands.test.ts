@@ -59,6 +59,48 @@ function advancingSweep(views: SweepView[]) {
         body: { trials: [makeTrial({ number: 0, state: 'failed', error: 'no trainer mlp' })] },
       };
     }
+    // The live view: the active trials once, then the log after the position read before them.
+    if (req.url === '/v1/sweeps/sw-1/trials?state=queued,running,paused') {
+      return {
+        status: 200,
+        body: { trials: [makeTrial({ number: 0, state: 'running', reports: [] })] },
+      };
+    }
+    if (req.url === '/v1/sweeps/sw-1/events?after=%24')
+      return { status: 200, body: { events: [], next: '7-0' } };
+    if (req.url === '/v1/sweeps/sw-1/events?after=7-0') {
+      const e = { sweepId: 'sw-1', at: 1 };
+      return {
+        status: 200,
+        body: {
+          events: [
+            {
+              ...e,
+              id: '8-0',
+              seq: 8,
+              type: 'trial.reported',
+              number: 0,
+              attempt: 1,
+              step: 3,
+              metrics: { val_loss: 0.5 },
+            },
+            { ...e, id: '9-0', seq: 9, type: 'trial.created', number: 1, params: { lr: 0.1 } },
+            {
+              ...e,
+              id: '10-0',
+              seq: 10,
+              type: 'trial.started',
+              number: 1,
+              attempt: 1,
+              workerId: 'w',
+            },
+          ],
+          next: '10-0',
+        },
+      };
+    }
+    if (req.url.startsWith('/v1/sweeps/sw-1/events'))
+      return { status: 200, body: { events: [], next: '10-0' } };
     if (req.url.startsWith('/v1/sweeps/sw-1/leaderboard'))
       return { status: 200, body: LEADERBOARD };
     return { status: 404, body: { error: { code: 'not_found', message: `no route ${req.url}` } } };
@@ -114,8 +156,29 @@ describe('watchSweep', () => {
       tty: true,
       intervalMs: 5,
     });
-    expect(out).toContain('\r\x1b[3A\x1b[0J');
+    // The first frame had four lines (the running trial's among them): the redraw goes up four.
+    expect(out).toContain('\r\x1b[4A\x1b[0J');
     expect(out).toContain('mnist-mlp (sw-1) · tpe · completed');
+  });
+
+  it('shows the running trials from the event log, never re-reading every trial', async () => {
+    const running = makeSweep({ counts: { running: 2 } });
+    api = await startFakeApi(advancingSweep([running, running, running, running]));
+    const controller = new AbortController();
+    let out = '';
+    const watching = watchSweep({
+      client: new ApiClient(api.url),
+      sweepId: 'sw-1',
+      out: { write: (s: string) => (out += s) },
+      tty: true,
+      intervalMs: 5,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+    await watching;
+    expect(out).toContain('running #0 step 3 val_loss=0.5 · #1 starting');
+    expect(api.requests.some((r) => r.url === '/v1/sweeps/sw-1/trials')).toBe(false);
+    expect(api.requests.filter((r) => r.url.includes('state=')).length).toBe(1);
   });
 
   it('stops when aborted, and fails fast on a 404', async () => {

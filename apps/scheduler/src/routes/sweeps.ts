@@ -73,6 +73,26 @@ function parseFields(raw: string | undefined): Set<string> | undefined {
   return fields;
 }
 
+/** The `state` filter of `/trials`: active states only, which the sweep's active set answers. */
+function parseActiveStates(raw: string | undefined): Set<string> | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const states = new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  for (const s of states) {
+    if (!['queued', 'running', 'paused'].includes(s)) {
+      throw new RungError(
+        'invalid_request',
+        `state: '${s}' cannot be listed by state (queued, running and paused can; page through all trials for the rest)`,
+      );
+    }
+  }
+  return states;
+}
+
 export async function sweepRoutes(
   app: FastifyInstance,
   ctx: AppContext & Required<Pick<AppContext, 'limits'>>,
@@ -149,7 +169,7 @@ export async function sweepRoutes(
 
   app.get<{
     Params: { id: string };
-    Querystring: { after?: number; limit?: number; fields?: string };
+    Querystring: { after?: number; limit?: number; fields?: string; state?: string };
   }>(
     '/v1/sweeps/:id/trials',
     {
@@ -158,7 +178,8 @@ export async function sweepRoutes(
         summary: "A sweep's trials in number order: params, state, reports, value, worker, timings",
         description:
           'Pages with `after` (the last trial number of the previous page) and `limit`; `next` is set while more remain. ' +
-          '`fields` (comma-separated) selects what each trial carries; leaving out `reports` makes a page much lighter.',
+          '`fields` (comma-separated) selects what each trial carries; leaving out `reports` makes a page much lighter. ' +
+          '`state` (comma-separated, among queued, running, paused) lists only those trials, in one page whatever the history.',
         params: idParams,
         querystring: {
           type: 'object',
@@ -166,20 +187,23 @@ export async function sweepRoutes(
             after: { type: 'integer', minimum: -1 },
             limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
             fields: { type: 'string' },
+            state: { type: 'string' },
           },
         },
       },
     },
     async (req) => {
       const fields = parseFields(req.query.fields);
+      const states = parseActiveStates(req.query.state);
       const sweep = await sweepOr404(req.params.id);
+      const reports = !fields || fields.has('reports');
+      if (states) {
+        const active = await store.activeTrials(sweep.id, { reports });
+        return { trials: active.filter((t) => states.has(t.state)).map((t) => shown(t, fields)) };
+      }
       const limit = req.query.limit ?? MAX_PAGE;
       const after = req.query.after ?? -1;
-      const trials = await store.listTrials(sweep.id, {
-        after,
-        limit,
-        reports: !fields || fields.has('reports'),
-      });
+      const trials = await store.listTrials(sweep.id, { after, limit, reports });
       const last = trials.at(-1)?.number ?? after;
       const body: { trials: Record<string, unknown>[]; next?: number } = {
         trials: trials.map((t) => shown(t, fields)),
@@ -216,12 +240,13 @@ export async function sweepRoutes(
         description:
           'Every change of the sweep and its trials (`trial.created`, `trial.started`, `trial.reported`, `trial.paused`, ' +
           '`trial.resumed`, `trial.finished`, `sweep.*`). Read on from `next` with `after`. `seq` counts entries without ' +
-          'holes: a jump means the capped log dropped entries, and the trials endpoint has the full record.',
+          'holes: a jump means the capped log dropped entries, and the trials endpoint has the full record. ' +
+          '`after=$` returns no entry and the id of the last one: where to follow from.',
         params: idParams,
         querystring: {
           type: 'object',
           properties: {
-            after: { type: 'string', pattern: '^\\d+-\\d+$', default: '0-0' },
+            after: { type: 'string', pattern: '^(\\d+-\\d+|\\$)$', default: '0-0' },
             limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
           },
         },
@@ -230,6 +255,7 @@ export async function sweepRoutes(
     async (req) => {
       const sweep = await sweepOr404(req.params.id);
       const after = req.query.after ?? '0-0';
+      if (after === '$') return { events: [], next: await store.lastEventId(sweep.id) };
       const events = await store.readEvents(sweep.id, after, req.query.limit ?? MAX_PAGE);
       return { events, next: events.at(-1)?.id ?? after };
     },

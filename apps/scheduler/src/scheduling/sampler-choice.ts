@@ -82,6 +82,11 @@ export function createSampler(name: string): Sampler {
   return factory();
 }
 
+/** Whether the named sampler never reads the history (so nobody need keep it for it). */
+export function samplerIgnoresHistory(name: string): boolean {
+  return createSampler(name).ignoresHistory === true;
+}
+
 /** The most trials a sweep will create. */
 export function runCapOf(spec: SweepSpec, space: SearchSpace): number {
   if (spec.method === 'grid') {

@@ -64,7 +64,9 @@ export class SamplerHost {
     }
     if (!hosted) throw new Error(`sweep ${req.sweepId}: first suggestion without its setup`);
     if (req.reset) hosted.history = [];
-    for (const record of req.finished) insertByNumber(hosted.history, record);
+    if (!hosted.sampler.ignoresHistory) {
+      for (const record of req.finished) insertByNumber(hosted.history, record);
+    }
 
     const ctx = {
       space: hosted.space,

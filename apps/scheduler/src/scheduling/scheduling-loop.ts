@@ -80,8 +80,15 @@ export class SchedulingLoop {
           nextCapacity = now + capacityMs;
         }
         if (now >= nextSafety) {
+          const first = nextSafety === 0;
           await this.safetyPass();
           nextSafety = this.clock() + safetyMs;
+          if (first) {
+            logger.info(
+              { sweeps: scheduler.live.size, ms: this.clock() - now },
+              'live sweeps loaded',
+            );
+          }
         }
         for (const runtime of scheduler.live.values()) {
           if (runtime.timedOut(now)) this.dirty.add(runtime.id);

@@ -55,6 +55,7 @@ export class ThreadSuggester implements Suggester {
       const w = this.waiting.get(reply.id);
       if (!w) return;
       this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) this.worker.unref();
       if (reply.type === 'result') w.resolve(reply.result);
       else w.reject(new Error(reply.message));
     });
@@ -65,7 +66,7 @@ export class ThreadSuggester implements Suggester {
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`suggestion thread exited (${code})`)));
-    // The thread must not keep the process alive on its own.
+    // An idle thread must not keep the process alive; one with a request out must.
     this.worker.unref();
   }
 
@@ -73,6 +74,7 @@ export class ThreadSuggester implements Suggester {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
+      if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ type: 'suggest', id, request } satisfies ThreadRequest);
     });

@@ -13,7 +13,7 @@ import {
   type Trial,
   toLoss,
 } from '@rung/shared';
-import { runCapOf } from './sampler-choice.js';
+import { runCapOf, samplerIgnoresHistory } from './sampler-choice.js';
 
 export class SweepRuntime {
   readonly id: string;
@@ -22,6 +22,8 @@ export class SweepRuntime {
   readonly space: SearchSpace;
   /** The most trials the sweep will create. */
   readonly cap: number;
+  /** The sweep's sampler never reads the history: finished trials are counted, not kept. */
+  private readonly historyFree: boolean;
   readonly createdAt: number;
   /** The last log entry applied, and its seq (undefined: take the next entry as it comes). */
   position = '0-0';
@@ -59,6 +61,7 @@ export class SweepRuntime {
     this.createdAt = sweep.createdAt;
     this.space = buildSpace(sweep.spec.parameters);
     this.cap = runCapOf(sweep.spec, this.space);
+    this.historyFree = samplerIgnoresHistory(sweep.sampler);
   }
 
   /**
@@ -148,7 +151,7 @@ export class SweepRuntime {
     };
     if (value !== undefined && seen !== 'failed') record.loss = toLoss(value, goal);
     if (seen === 'pruned' && step !== undefined) record.step = step;
-    this.unsent.push(record);
+    if (!this.historyFree) this.unsent.push(record);
     if (state === 'completed' && value !== undefined) {
       if (this.best === undefined || isBetter(value, this.best, goal)) this.best = value;
     }

@@ -14,8 +14,8 @@ const spec: SweepSpec = {
   seed: 0,
 };
 
-const runtime = () =>
-  new SweepRuntime({ id: 'sw-r', spec, sampler: 'random', createdAt: 1000, state: 'running' });
+const runtime = (sampler = 'tpe') =>
+  new SweepRuntime({ id: 'sw-r', spec, sampler, createdAt: 1000, state: 'running' });
 
 function trial(number: number, state: Trial['state'], value?: number): Trial {
   return {
@@ -125,6 +125,18 @@ describe('a sweep runtime', () => {
     expect(r.demand()).toBe(4);
     r.apply(event({ type: 'sweep.cancelled', state: 'cancelled', stopReason: 'cancelled' }));
     expect(r.ended).toBe(true);
+  });
+
+  it('keeps no finished trials for a sampler that ignores the history, but still knows the best', () => {
+    const r = runtime('random');
+    r.rebuild([trial(0, 'completed', 0.5), trial(1, 'completed', 0.2)], '0-0', false);
+    expect(r.takeUnsent()).toEqual({ reset: true, finished: [] });
+    r.apply(event({ type: 'trial.created', number: 2, params: {}, point: [0.2] }, 1));
+    r.apply(
+      event({ type: 'trial.finished', number: 2, attempt: 1, state: 'completed', value: 0.1 }),
+    );
+    expect(r.takeUnsent().finished).toEqual([]);
+    expect(r.best).toBe(0.1);
   });
 
   it('queues a promoted trial for a new job', () => {

@@ -15,6 +15,7 @@ import type { Sampler } from './sampler.js';
 export function createRandomSampler(): Sampler {
   return {
     name: 'random',
+    ignoresHistory: true,
     suggest(ctx) {
       // One draw per dimension, in dimension order, so a point depends only on the RNG stream.
       return ctx.space.dimensions.map((dim) =>

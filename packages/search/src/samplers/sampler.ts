@@ -44,4 +44,10 @@ export interface Sampler {
   readonly name: string;
   /** The next point to try, or `null` when the space is exhausted (grid). */
   suggest(ctx: SuggestContext): Point | null;
+  /**
+   * True when `suggest` never reads `ctx.history` (random, Sobol): a caller then need not keep
+   * one, which at a million finished trials is most of a scheduler's memory.
+   * @defaultValue false
+   */
+  readonly ignoresHistory?: boolean;
 }

@@ -446,12 +446,12 @@ export class MemoryStore implements Store {
     return out;
   }
 
-  async activeTrials(sweepId: string): Promise<Trial[]> {
+  async activeTrials(sweepId: string, options: { reports?: boolean } = {}): Promise<Trial[]> {
     const s = this.sweeps.get(sweepId);
     if (!s) return [];
     return [...s.active]
       .sort((a, b) => a - b)
-      .map((n) => toTrial(sweepId, s.trials.get(n)!, false));
+      .map((n) => toTrial(sweepId, s.trials.get(n)!, options.reports ?? false));
   }
 
   async leaderboard(sweepId: string, goal: Goal, limit: number): Promise<Trial[]> {

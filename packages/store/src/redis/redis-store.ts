@@ -433,12 +433,12 @@ export class RedisStore implements Store {
     return this.readTrials(sweepId, numbers, page.reports ?? false);
   }
 
-  async activeTrials(sweepId: string): Promise<Trial[]> {
+  async activeTrials(sweepId: string, options: { reports?: boolean } = {}): Promise<Trial[]> {
     const numbers = (await this.redis.smembers(this.keys.active(sweepId))).map(Number);
     return this.readTrials(
       sweepId,
       numbers.sort((a, b) => a - b),
-      false,
+      options.reports ?? false,
     );
   }
 

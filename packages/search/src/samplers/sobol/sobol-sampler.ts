@@ -26,6 +26,7 @@ export function createSobolSampler(): Sampler {
   let cached: { seed: number; sequence: SobolSequence } | undefined;
   return {
     name: 'sobol',
+    ignoresHistory: true,
     suggest(ctx) {
       const dims = ctx.space.dimensions;
       if (dims.length === 0) return [];
