@@ -85,6 +85,10 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       seed: job.seed,
       env: deps.slot.env,
       onLog: (line, source) => logger.info({ source }, line),
+      onIdle: (child) => {
+        if (deps.spares) deps.spares.release(deps.slot.id, child);
+        else child.kill('SIGKILL');
+      },
       onReady: async (backend) => {
         await store.setTrialBackend(sweepId, number, attempt, backend);
       },

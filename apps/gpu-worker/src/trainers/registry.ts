@@ -92,5 +92,6 @@ export function asTrainer(mod: unknown, what: string): Trainer {
     throw new TypeError(`${what} does not export a train(params, ctx) function`);
   }
   const tfjs = (mod as { tfjs?: unknown }).tfjs;
-  return { train: train as Trainer['train'], tfjs: tfjs !== false };
+  const reusable = (mod as { reusable?: unknown }).reusable;
+  return { train: train as Trainer['train'], tfjs: tfjs !== false, reusable: reusable === true };
 }

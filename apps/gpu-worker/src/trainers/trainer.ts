@@ -41,6 +41,13 @@ export interface Trainer {
    * @defaultValue true
    */
   tfjs?: boolean;
+  /**
+   * Whether the trial process may run this trainer's next trial too, instead of exiting after
+   * one: no fork and no loading between trials. Only for trainers that leave nothing behind
+   * (globals, open handles, memory) that could change the next trial.
+   * @defaultValue false
+   */
+  reusable?: boolean;
 }
 
 /**

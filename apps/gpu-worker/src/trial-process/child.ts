@@ -5,7 +5,8 @@
  * It waits for `start`, loads the trainer, selects the TensorFlow.js backend, says `ready`, runs
  * the trainer forwarding its reports, and ends with one `result` or `error` message. Anything the
  * trainer does — throw, leak, hang, crash — stays in this process; the worker only sees messages
- * and an exit status.
+ * and an exit status. A trainer that says it is `reusable` keeps the process for the slot's next
+ * trial: after its result the process waits for another `start`.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,9 +27,11 @@ if (!send) {
   process.exit(2);
 }
 
-const abort = new AbortController();
+let abort = new AbortController();
 let started = false;
 let finishing = false;
+/** Set while a reusable process waits for its next trial. */
+let between = false;
 
 // The worker going away (crash, SIGKILL) closes the channel: nobody is left to report to, and a
 // trainer left running would hold a GPU, so end at once.
@@ -52,7 +55,8 @@ process.on('message', (raw: unknown) => {
   }
   if (message.type === 'stop') {
     if (started) abort.abort();
-    else finish({ type: 'result', stopped: true }, 0);
+    // Waiting between two trials: a stop meant for the one that just ended changes nothing.
+    else if (!between) finish({ type: 'result', stopped: true }, 0);
     return;
   }
   if (started) {
@@ -60,6 +64,7 @@ process.on('message', (raw: unknown) => {
     return;
   }
   started = true;
+  between = false;
   run(message).catch(finishWithError);
 });
 
@@ -117,7 +122,20 @@ async function run(start: StartMessage): Promise<void> {
     returned === undefined || returned === null
       ? last
       : checkMetrics(returned, 'the metrics returned by train()');
-  finish({ type: 'result', stopped: abort.signal.aborted, ...(metrics && { metrics }) }, 0);
+  const result = {
+    type: 'result',
+    stopped: abort.signal.aborted,
+    ...(metrics && { metrics }),
+  } as const;
+  if (trainer.reusable && process.connected) {
+    // Ready for the slot's next trial, with the trainer (and its backend) already loaded.
+    started = false;
+    between = true;
+    abort = new AbortController();
+    post({ ...result, reusable: true });
+    return;
+  }
+  finish(result, 0);
 }
 
 async function resolveTrainer(spec: StartMessage['trainer']): Promise<Trainer> {

@@ -1,9 +1,10 @@
 /**
  * The IPC protocol between the worker and a trial's child process.
  *
- * parent → child: `start` once, then maybe `stop`.
+ * parent → child: `start`, then maybe `stop`.
  * child → parent: `ready` (backend chosen), any number of `report` and `log`, then exactly one of
- * `result` or `error`, then the child exits.
+ * `result` or `error`, then the child exits — unless the result says `reusable`: the trainer
+ * allows it, so the child waits for the next `start`, its trainer (and TensorFlow.js) loaded.
  *
  * Both sides validate what they receive: the child runs user code, and a trainer that corrupts
  * its process must produce a clear error in the worker, not a malformed record in Redis.
@@ -67,6 +68,8 @@ export interface ResultMessage {
   metrics?: Record<string, number>;
   /** True when it returned after a `stop`. */
   stopped: boolean;
+  /** The process stays for another trial (its trainer exports `reusable = true`). */
+  reusable?: boolean;
 }
 
 /** child → parent: the trainer (or loading it) failed. */
@@ -136,6 +139,10 @@ export function parseChildMessage(value: unknown): ChildMessage {
       if (typeof m.stopped !== 'boolean') fail('result.stopped', 'a boolean', m.stopped);
       const result: ResultMessage = { type: 'result', stopped: m.stopped };
       if (m.metrics !== undefined) result.metrics = checkMetrics(m.metrics, 'result.metrics');
+      if (m.reusable !== undefined) {
+        if (typeof m.reusable !== 'boolean') fail('result.reusable', 'a boolean', m.reusable);
+        result.reusable = m.reusable;
+      }
       return result;
     }
     case 'error': {

@@ -1,14 +1,18 @@
 /**
- * One trial process forked ahead for each slot, waiting for its trial, so a freed slot starts its
- * next trial at once instead of paying for a fork and Node's start-up (0.1–0.5 s on a busy
- * machine). Each spare serves one trial, like any trial process; the next is forked as soon as it
- * is taken, while the trial runs.
+ * An idle trial process for each slot, so a freed slot starts its next trial at once instead of
+ * paying for a fork and Node's start-up (the fork alone blocks the worker 10–100 ms, more the
+ * busier the machine). Either a process forked ahead, or one whose reusable trainer finished its
+ * trial and came back with the trainer still loaded. A fresh process may be of a trainer that
+ * exits after its trial, so its successor is forked while it runs; a process that came back once
+ * will come back again, so none is forked for it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { forkTrialProcess } from './trial-process.js';
 
 export class SpareProcesses {
   private readonly spares = new Map<string, ChildProcess>();
+  /** Processes that came back after a trial. */
+  private readonly reused = new WeakSet<ChildProcess>();
   private closed = false;
 
   constructor(
@@ -25,14 +29,28 @@ export class SpareProcesses {
   }
 
   /**
-   * The slot's spare, if it is alive (else undefined: the caller forks one), and a new spare
-   * forked for the next trial.
+   * The slot's idle process, if it is alive (else undefined: the caller forks one); unless it is
+   * one that came back from a trial, a successor is forked for the next trial.
    */
   take(slotId: string, env: Record<string, string>): ChildProcess | undefined {
     const spare = this.spares.get(slotId);
     this.spares.delete(slotId);
-    this.prepare(slotId, env);
-    return this.alive(spare) ? spare : undefined;
+    const usable = this.alive(spare) ? spare : undefined;
+    if (!usable || !this.reused.has(usable)) this.prepare(slotId, env);
+    return usable;
+  }
+
+  /** A trial's process that waits for another trial: it becomes the slot's idle process. */
+  release(slotId: string, child: ChildProcess): void {
+    if (this.closed || !this.alive(child)) {
+      child.kill('SIGKILL');
+      return;
+    }
+    this.reused.add(child);
+    const forked = this.spares.get(slotId);
+    // The successor forked in case this one would not come back is not needed.
+    if (forked && forked !== child) forked.kill('SIGKILL');
+    this.spares.set(slotId, child);
   }
 
   /** Kills every spare; no more are forked. */

@@ -37,6 +37,12 @@ export interface TrialProcessOptions {
   onReady?(backend: string): void | Promise<void>;
   /** Lines from `ctx.log`, and the lines the trainer writes to stdout and stderr. */
   onLog?(line: string, source: 'trainer' | 'stdout' | 'stderr'): void;
+  /**
+   * Called after `done` settles with the process itself, when its trainer is reusable and it
+   * waits for another trial (pass it to the next `startTrialProcess`). Without this option such a
+   * process is killed.
+   */
+  onIdle?(child: ChildProcess): void;
 }
 
 /** How a trial process ended. */
@@ -121,7 +127,7 @@ export function startTrialProcess(
     killNow();
   };
 
-  child.on('message', (raw: unknown) => {
+  const onMessage = (raw: unknown) => {
     let message: ChildMessage;
     try {
       message = parseChildMessage(raw);
@@ -166,50 +172,79 @@ export function startTrialProcess(
       case 'result':
         if (!message.stopped && backend === undefined) return violation('a result before "ready"');
         final = message;
+        // The process stays for another trial: this one is over now, not at an exit.
+        if (message.reusable) settleIdle();
         return;
       case 'error':
         final = message;
         return;
     }
-  });
+  };
+  child.on('message', onMessage);
 
-  lines(child.stdout, (line) => opts.onLog?.(line, 'stdout'));
-  lines(child.stderr, (line) => {
+  const stopOut = lines(child.stdout, (line) => opts.onLog?.(line, 'stdout'));
+  const stopErr = lines(child.stderr, (line) => {
     stderrTail = (stderrTail + line + '\n').slice(-STDERR_TAIL_CHARS);
     opts.onLog?.(line, 'stderr');
   });
 
+  let resolveDone!: (outcome: TrialOutcome) => void;
+  let rejectDone!: (err: unknown) => void;
   const done = new Promise<TrialOutcome>((resolve, reject) => {
-    let settled = false;
-    const settle = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
-      if (settled) return;
-      settled = true;
-      exited = true;
-      clearTimeout(graceTimer);
-      // Resolve only after the last report is delivered: the caller records the terminal state
-      // next, and it must not overtake a report still being written.
-      void reports.then(() => {
-        if (reportError !== undefined) return reject(reportError);
-        resolve(outcome(exitCode, signal, spawnError));
-      });
-    };
-    // 'close' comes once the pipes have drained too, so the stderr tail and the last messages
-    // are in; but a grandchild that inherited the pipes could hold them open, so after 'exit'
-    // wait for it only briefly.
-    child.on('exit', (code, signal) => {
-      exited = true;
-      clearTimeout(graceTimer);
-      const fallback = setTimeout(() => settle(code, signal), CLOSE_WAIT_MS);
-      child.once('close', () => {
-        clearTimeout(fallback);
-        settle(code, signal);
-      });
-    });
-    child.on('error', (err) => {
-      // Spawning failed (no 'exit' follows); other 'error's (a failed kill or send) are moot.
-      if (child.pid === undefined) settle(null, null, err);
-    });
+    resolveDone = resolve;
+    rejectDone = reject;
   });
+  let settled = false;
+  const settle = (exitCode: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+    if (settled) return;
+    settled = true;
+    exited = true;
+    clearTimeout(graceTimer);
+    // Resolve only after the last report is delivered: the caller records the terminal state
+    // next, and it must not overtake a report still being written.
+    void reports.then(() => {
+      if (reportError !== undefined) return rejectDone(reportError);
+      resolveDone(outcome(exitCode, signal, spawnError));
+    });
+  };
+  /** The trial ended and its process waits for the next one: let go of it, then hand it over. */
+  const settleIdle = () => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(graceTimer);
+    child.off('message', onMessage);
+    child.off('exit', onExit);
+    child.off('error', onError);
+    stopOut();
+    stopErr();
+    void reports.then(() => {
+      if (reportError !== undefined) {
+        child.kill('SIGKILL');
+        return rejectDone(reportError);
+      }
+      resolveDone(outcome(null, null));
+      if (opts.onIdle) opts.onIdle(child);
+      else child.kill('SIGKILL');
+    });
+  };
+  // 'close' comes once the pipes have drained too, so the stderr tail and the last messages
+  // are in; but a grandchild that inherited the pipes could hold them open, so after 'exit'
+  // wait for it only briefly.
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+    exited = true;
+    clearTimeout(graceTimer);
+    const fallback = setTimeout(() => settle(code, signal), CLOSE_WAIT_MS);
+    child.once('close', () => {
+      clearTimeout(fallback);
+      settle(code, signal);
+    });
+  };
+  const onError = (err: Error) => {
+    // Spawning failed (no 'exit' follows); other 'error's (a failed kill or send) are moot.
+    if (child.pid === undefined) settle(null, null, err);
+  };
+  child.on('exit', onExit);
+  child.on('error', onError);
 
   const outcome = (
     exitCode: number | null,
@@ -259,7 +294,7 @@ export function startTrialProcess(
     pid: child.pid,
     done,
     stop(graceMs = 5000) {
-      if (exited) return;
+      if (exited || settled) return;
       sendToChild({ type: 'stop' });
       if (graceTimer === undefined) {
         graceTimer = setTimeout(() => {
@@ -269,7 +304,7 @@ export function startTrialProcess(
       }
     },
     kill() {
-      if (exited) return;
+      if (exited || settled) return;
       forced = true;
       killNow();
     },
@@ -294,18 +329,30 @@ function childEntry(): { file: string; execArgv: string[] } {
   };
 }
 
-/** Calls `onLine` for each line of a stream, and keeps it flowing so the child never blocks. */
-function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-  if (!stream) return;
+/**
+ * Calls `onLine` for each line of a stream, and keeps it flowing so the child never blocks.
+ * Returns what detaches it (a reused process outlives the trial).
+ */
+function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): () => void {
+  if (!stream) return () => undefined;
   let partial = '';
   stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
+  const onData = (chunk: string) => {
     const parts = (partial + chunk).split('\n');
     partial = parts.pop() ?? '';
     for (const line of parts) onLine(line);
-  });
-  stream.on('end', () => {
+  };
+  const onEnd = () => {
     if (partial) onLine(partial);
     partial = '';
-  });
+  };
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  return () => {
+    onEnd();
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    // Keep an idle process's output flowing (and dropped) until its next trial listens.
+    stream.resume();
+  };
 }

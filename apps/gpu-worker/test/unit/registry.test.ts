@@ -37,7 +37,8 @@ describe('trainer registry', () => {
       'module x does not export a train(params, ctx) function',
     );
     const train = async () => undefined;
-    expect(asTrainer({ train, tfjs: false }, 'm')).toEqual({ train, tfjs: false });
+    expect(asTrainer({ train, tfjs: false }, 'm')).toEqual({ train, tfjs: false, reusable: false });
+    expect(asTrainer({ train, reusable: true }, 'm').reusable).toBe(true);
     expect(asTrainer({ train }, 'm').tfjs).toBe(true);
   });
 });

@@ -15,6 +15,9 @@ import { TrainerConfigError, type TrainerContext, type TrainResult } from '../tr
 /** This trainer does not use TensorFlow.js. */
 export const tfjs = false;
 
+/** It keeps no state between trials: its process serves the slot's next trial too. */
+export const reusable = true;
+
 /** Options of the sleep trainer (`trainer.options`). */
 export interface SleepOptions {
   /** Steps reported. @defaultValue 10 */
