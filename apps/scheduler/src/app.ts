@@ -16,6 +16,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { SchedulerMetrics } from './metrics.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import type { SweepScheduler } from './scheduling/sweep-scheduler.js';
+import { InlineSpecValidator, type SpecValidator } from './sweeps/spec-validator.js';
 
 export interface AppContext {
   store: Store;
@@ -24,6 +25,8 @@ export interface AppContext {
   ping(): Promise<unknown>;
   /** What a sweep may ask for. @defaultValue DEFAULT_LIMITS */
   limits?: ClusterLimits;
+  /** Where specs are validated. @defaultValue inline (the server passes a worker thread) */
+  validator?: SpecValidator;
   metrics?: SchedulerMetrics;
   /** Called after a sweep is stored, so the scheduling loop can start it without waiting a tick. */
   onSweepCreated(sweepId: string): void;
@@ -115,7 +118,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   );
 
   await app.register(async (scope) =>
-    sweepRoutes(scope, { ...ctx, limits: ctx.limits ?? DEFAULT_LIMITS }),
+    sweepRoutes(scope, {
+      ...ctx,
+      limits: ctx.limits ?? DEFAULT_LIMITS,
+      validator: ctx.validator ?? new InlineSpecValidator(),
+    }),
   );
   return app;
 }

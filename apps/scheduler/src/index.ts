@@ -24,4 +24,11 @@ export {
   SweepScheduler,
   type TrialQueue,
 } from './scheduling/sweep-scheduler.js';
+export {
+  InlineSpecValidator,
+  type SpecValidator,
+  ThreadSpecValidator,
+} from './sweeps/spec-validator.js';
 export { createSweep, newSweepId } from './sweeps/sweep-service.js';
+export { type ValidatedSweep, validateSweep } from './sweeps/validate-sweep.js';
+export { ThreadRpc } from './threads/thread-rpc.js';

@@ -22,6 +22,7 @@ import { LeaderLease } from './scheduling/leader-lease.js';
 import { SchedulingLoop } from './scheduling/scheduling-loop.js';
 import { ThreadSuggester } from './scheduling/suggester.js';
 import { SweepScheduler } from './scheduling/sweep-scheduler.js';
+import { ThreadSpecValidator } from './sweeps/spec-validator.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -71,12 +72,14 @@ async function main(): Promise<void> {
   scheduler.mayCreate = () => lease.isLeader();
   lease.start();
 
+  const validator = new ThreadSpecValidator();
   const app = await buildApp({
     store,
     scheduler,
     metrics,
     logger,
     limits: config.limits,
+    validator,
     ping: () => redis.ping(),
     onSweepCreated: (id) => loop.touch(id),
   });
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     await lease.release().catch(() => undefined);
     await loop.stop();
     await suggester.close();
+    await validator.close();
     await store.close();
     await queue.close();
     await redis.quit();

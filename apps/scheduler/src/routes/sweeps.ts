@@ -95,7 +95,7 @@ function parseActiveStates(raw: string | undefined): Set<string> | undefined {
 
 export async function sweepRoutes(
   app: FastifyInstance,
-  ctx: AppContext & Required<Pick<AppContext, 'limits'>>,
+  ctx: AppContext & Required<Pick<AppContext, 'limits' | 'validator'>>,
 ): Promise<void> {
   const { store } = ctx;
   const now = () => (ctx.clock ?? Date.now)();
@@ -119,7 +119,14 @@ export async function sweepRoutes(
     },
     async (req, reply) => {
       const format = String(req.headers['content-type'] ?? '').includes('json') ? 'json' : 'yaml';
-      const sweep = await createSweep(store, String(req.body ?? ''), format, now(), ctx.limits);
+      const sweep = await createSweep(
+        store,
+        ctx.validator,
+        String(req.body ?? ''),
+        format,
+        now(),
+        ctx.limits,
+      );
       req.log.info({ sweepId: sweep.id, sampler: sweep.sampler }, 'sweep created');
       ctx.onSweepCreated(sweep.id);
       return reply.code(201).send({ sweep });

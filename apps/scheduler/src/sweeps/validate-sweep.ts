@@ -1,0 +1,61 @@
+/**
+ * Everything a submitted sweep is checked for that needs no store: its text parsed and validated
+ * by the one sweep schema, the cluster's limits, and its sampler chosen. Pure and CPU-bound (a
+ * 1 MB spec takes over a second), so the server runs it in a worker thread (spec-validator.ts).
+ */
+import { buildSpace, SOBOL_MAX_DIMENSION } from '@rung/search';
+import {
+  type ClusterLimits,
+  parseSweepText,
+  SpecError,
+  type SpecFormat,
+  type SpecIssue,
+  type SpecWarning,
+  type SweepSpec,
+} from '@rung/shared';
+import { resolveSampler, runCapOf } from '../scheduling/sampler-choice.js';
+
+export interface ValidatedSweep {
+  spec: SweepSpec;
+  /** What was accepted but not taken literally (with the sampler choice's). */
+  warnings: SpecWarning[];
+  /** The sampler the sweep will use (what `method: bayes` resolved to). */
+  sampler: string;
+}
+
+/** @throws SpecError naming every problem, each with its path */
+export function validateSweep(
+  text: string,
+  format: SpecFormat | undefined,
+  limits: ClusterLimits,
+): ValidatedSweep {
+  const { spec, warnings } = parseSweepText(text, format);
+  const space = buildSpace(spec.parameters);
+  const issues: SpecIssue[] = [];
+  if (spec.method === 'sobol' && space.dimensions.length > SOBOL_MAX_DIMENSION) {
+    // Refused here rather than failing every scheduling pass of a sweep that can never start.
+    issues.push({
+      path: 'method',
+      message: `sobol handles at most ${SOBOL_MAX_DIMENSION} searched parameters; this sweep has ${space.dimensions.length}`,
+    });
+  }
+  if (spec.parallelism > limits.maxParallelism) {
+    issues.push({
+      path: 'parallelism',
+      message: `must be at most ${limits.maxParallelism}, this cluster's limit (RUNG_MAX_PARALLELISM)`,
+    });
+  }
+  const cap = runCapOf(spec, space);
+  if (cap > limits.maxRunCap) {
+    issues.push({
+      path: 'run_cap',
+      message:
+        spec.run_cap === undefined
+          ? `the grid has ${cap} combinations, more than this cluster's limit of ${limits.maxRunCap} trials a sweep (RUNG_MAX_RUN_CAP): set a run_cap`
+          : `must be at most ${limits.maxRunCap}, this cluster's limit (RUNG_MAX_RUN_CAP)`,
+    });
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  const choice = resolveSampler(spec.method, space, cap);
+  return { spec, warnings: [...warnings, ...choice.warnings], sampler: choice.sampler };
+}
