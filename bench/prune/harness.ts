@@ -11,13 +11,13 @@
 import {
   buildSpace,
   createRng,
+  type FinishedTrial,
   type ParameterSpecs,
   type Params,
   type Pruner,
   type Sampler,
   type StepValue,
   summarizePeers,
-  type TrialRecord,
 } from '@rung/search';
 import { finiteOrNull, mean, median } from '../search/stats.js';
 
@@ -89,7 +89,7 @@ export function runPruneSeed(
 ): PruneSeedRun {
   const space = buildSpace(objective.parameters);
   const maxSteps = objective.maxSteps;
-  const history: TrialRecord[] = [];
+  const history: FinishedTrial[] = [];
   /** peersAt[step − 1]: losses that completed trials reported at `step`. */
   const peersAt: number[][] = Array.from({ length: maxSteps }, () => []);
   let steps = 0;

@@ -9,10 +9,10 @@
 import {
   buildSpace,
   createRng,
+  type FinishedTrial,
   type Point,
   type Sampler,
   type SearchSpace,
-  type TrialRecord,
 } from '@rung/search';
 import type { Objective } from './objective.js';
 import { finiteOrNull, mean, median, quantile } from './stats.js';
@@ -154,7 +154,7 @@ export function runSeed(
 ): SeedRun {
   const { trials, parallel, clock } = options;
   const sign = objective.goal === 'maximize' ? -1 : 1;
-  const history: TrialRecord[] = [];
+  const history: FinishedTrial[] = [];
   const inFlight: { number: number; point: Point }[] = [];
   const seen = new Set<string>();
   const bestLossAfter: number[] = [];

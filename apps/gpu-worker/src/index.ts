@@ -6,8 +6,6 @@ export { discoverGpus, type Gpu, parseNvidiaSmi } from './gpu-discovery.js';
 export { createPruner } from './pruner-choice.js';
 export { type Slot, SlotPool } from './slot-pool.js';
 export {
-  describeTrainers,
-  hasTrainer,
   listTrainers,
   UnknownTrainerError,
 } from './trainers/registry.js';

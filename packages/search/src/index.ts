@@ -37,9 +37,9 @@ export { createGridSampler, gridSize } from './samplers/grid.js';
 export { createRandomSampler } from './samplers/random.js';
 export type {
   FinishedState,
+  FinishedTrial,
   Sampler,
   SuggestContext,
-  TrialRecord,
 } from './samplers/sampler.js';
 export { SOBOL_MAX_DIMENSION } from './samplers/sobol/direction-numbers.js';
 export {

@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildSpace,
+  type FinishedTrial,
   type Point,
   type Sampler,
   type SearchSpace,
-  type TrialRecord,
 } from '../src/index.js';
 import { createGpSampler } from '../src/samplers/gp/gp-sampler.js';
 import { createRandomSampler } from '../src/samplers/random.js';
@@ -37,8 +37,8 @@ function sweep(
   f: (p: Point) => number,
   n: number,
   seed: number,
-): TrialRecord[] {
-  const history: TrialRecord[] = [];
+): FinishedTrial[] {
+  const history: FinishedTrial[] = [];
   for (let i = 0; i < n; i++) {
     const point = sampler.suggest(context(space, i, history, [], seed))!;
     history.push({ number: i, state: 'completed', point, loss: f(point) });
@@ -46,7 +46,7 @@ function sweep(
   return history;
 }
 
-const bestLoss = (h: readonly TrialRecord[]) => Math.min(...h.map((t) => t.loss ?? Infinity));
+const bestLoss = (h: readonly FinishedTrial[]) => Math.min(...h.map((t) => t.loss ?? Infinity));
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 
 describe('gp sampler options', () => {
@@ -57,6 +57,9 @@ describe('gp sampler options', () => {
     expect(() => createGpSampler({ maxObservations: 1 })).toThrow(/maxObservations/);
     // @ts-expect-error: not a transform
     expect(() => createGpSampler({ outputTransform: 'log' })).toThrow(/outputTransform/);
+    expect(() => createGpSampler({ candidate: 3 } as never)).toThrow(
+      "gp sampler: unknown option 'candidate'",
+    );
     // @ts-expect-error: not a policy
     expect(() => createGpSampler({ prunedTrials: 'drop' })).toThrow(/prunedTrials/);
     expect(createGpSampler({ candidates: undefined }).name).toBe('gp');
@@ -188,7 +191,7 @@ describe('gp sampler', () => {
 
   it('ignores failed trials and learns from pruned and diverged ones', () => {
     const history = sweep(createGpSampler(), BOWL, bowl, 12, 8);
-    const withStates: TrialRecord[] = history.map((t, i) =>
+    const withStates: FinishedTrial[] = history.map((t, i) =>
       i === 2
         ? { number: t.number, state: 'failed', point: t.point }
         : i === 4

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpace, type Point, type TrialRecord } from '../src/index.js';
+import { buildSpace, type FinishedTrial, type Point } from '../src/index.js';
 import { createGridSampler, gridSize } from '../src/samplers/grid.js';
 import { context } from './sampler-harness.js';
 
 /** Suggests until the grid is used up, every trial finished before the next. */
 function exhaust(space: ReturnType<typeof buildSpace>): Point[] {
   const sampler = createGridSampler();
-  const history: TrialRecord[] = [];
+  const history: FinishedTrial[] = [];
   for (let i = 0; i < 100_000; i++) {
     const point = sampler.suggest(context(space, i, history));
     if (point === null) return history.map((t) => t.point);
@@ -77,7 +77,7 @@ describe('grid sampler', () => {
     const space = buildSpace({ n: { distribution: 'int_uniform', min: 0, max: 4 } });
     const sampler = createGridSampler();
     // A failed trial at n=0 through an off-centre coordinate, a pruned one at n=1, n=2 running.
-    const history: TrialRecord[] = [
+    const history: FinishedTrial[] = [
       { number: 0, state: 'failed', point: [0.01] },
       { number: 1, state: 'pruned', point: [0.39], loss: 1, step: 1 },
     ];
@@ -107,7 +107,7 @@ describe('grid sampler', () => {
     });
     const sampler = createGridSampler();
     const free = new Set([17, 5_000, 9_999]);
-    const history: TrialRecord[] = [];
+    const history: FinishedTrial[] = [];
     for (let i = 0; i < 10_000; i++) {
       if (free.has(i)) continue;
       const point = [(Math.floor(i / 100) + 0.5) / 100, ((i % 100) + 0.5) / 100];

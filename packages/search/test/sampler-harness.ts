@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import {
   buildSpace,
   createRng,
+  type FinishedTrial,
   type ParameterSpec,
   type ParameterSpecs,
   type Params,
@@ -10,7 +11,6 @@ import {
   type Sampler,
   type SearchSpace,
   type SuggestContext,
-  type TrialRecord,
 } from '../src/index.js';
 
 /** Every distribution, nested parameters and constants: what a continuous-capable sampler meets. */
@@ -62,7 +62,7 @@ export function lossOf(space: SearchSpace, point: Point): number {
 export function context(
   space: SearchSpace,
   trialNumber: number,
-  history: readonly TrialRecord[] = [],
+  history: readonly FinishedTrial[] = [],
   pending: readonly Point[] = [],
   seed = 42,
 ): SuggestContext {
@@ -78,8 +78,8 @@ export function runSweep(
   space: SearchSpace,
   n: number,
   seed = 42,
-): TrialRecord[] {
-  const history: TrialRecord[] = [];
+): FinishedTrial[] {
+  const history: FinishedTrial[] = [];
   for (let i = 0; i < n; i++) {
     const point = sampler.suggest(context(space, i, history, [], seed));
     if (point === null) break;

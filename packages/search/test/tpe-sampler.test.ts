@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSpace,
   createRng,
+  type FinishedTrial,
   type Point,
   type Sampler,
   type SearchSpace,
   type SuggestContext,
-  type TrialRecord,
 } from '../src/index.js';
 import { createMultivariateTpeSampler, createTpeSampler } from '../src/samplers/tpe/tpe-sampler.js';
 
@@ -28,7 +28,7 @@ function sphere(point: Point): number {
 
 function ctx(
   space: SearchSpace,
-  history: readonly TrialRecord[],
+  history: readonly FinishedTrial[],
   trialNumber = history.length,
   pending: readonly Point[] = [],
   seed = 7,
@@ -43,8 +43,8 @@ function run(
   trials: number,
   loss: (p: Point) => number,
   seed = 7,
-): TrialRecord[] {
-  const history: TrialRecord[] = [];
+): FinishedTrial[] {
+  const history: FinishedTrial[] = [];
   for (let i = 0; i < trials; i++) {
     const point = sampler.suggest(ctx(space, history, i, [], seed))!;
     history.push({ number: i, state: 'completed', point, loss: loss(point) });
@@ -53,7 +53,7 @@ function run(
 }
 
 /** A history of uniform points, as if from the startup phase and beyond. */
-function randomHistory(space: SearchSpace, n: number, seed: number): TrialRecord[] {
+function randomHistory(space: SearchSpace, n: number, seed: number): FinishedTrial[] {
   const rng = createRng(seed, 999);
   return Array.from({ length: n }, (_, number) => {
     const point = space.dimensions.map((d) =>
@@ -78,6 +78,9 @@ describe('TPE options', () => {
     expect(() => createTpeSampler({ priorWeight: 0 })).toThrow(/priorWeight/);
     expect(() => createTpeSampler({ gamma: (n) => n / 3 })).toThrow(/gamma/);
     expect(() => createTpeSampler({ scoring: 'fast' as never })).toThrow(/scoring/);
+    expect(() => createTpeSampler({ startup_trials: 3 } as never)).toThrow(
+      "tpe: unknown option 'startup_trials'",
+    );
     expect(() => createTpeSampler({ constantLiar: 'yes' as never })).toThrow(/constantLiar/);
   });
 });
@@ -126,7 +129,7 @@ describe('TPE sampler', () => {
               : r,
       );
       // Grow by one; then out of order (trial 41 finishes after 42..44); then a jump.
-      const views: TrialRecord[][] = [];
+      const views: FinishedTrial[][] = [];
       for (let n = 5; n <= 40; n++) views.push(full.slice(0, n));
       views.push([...full.slice(0, 41), ...full.slice(42, 45)]);
       views.push(full.slice(0, 45));
@@ -165,10 +168,10 @@ describe('TPE sampler', () => {
     const history = randomHistory(SPHERE, 30, 5);
     const base = createTpeSampler().suggest(ctx(SPHERE, history));
     // A failed trial adds nothing.
-    const failed: TrialRecord = { number: 30, state: 'failed', point: [0.9, 0.9, 0.9] };
+    const failed: FinishedTrial = { number: 30, state: 'failed', point: [0.9, 0.9, 0.9] };
     expect(createTpeSampler().suggest(ctx(SPHERE, [...history, failed], 30))).toEqual(base);
     // A pruned one is an observation (it changes the 'above' group), whatever its loss.
-    const pruned: TrialRecord = { ...failed, state: 'pruned', loss: -100, step: 4 };
+    const pruned: FinishedTrial = { ...failed, state: 'pruned', loss: -100, step: 4 };
     expect(createTpeSampler().suggest(ctx(SPHERE, [...history, pruned], 30))).not.toEqual(base);
   });
 

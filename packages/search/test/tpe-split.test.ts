@@ -1,15 +1,15 @@
 /** How TPE ranks finished trials and splits them into the 'below' and 'above' groups. */
 import { describe, expect, it } from 'vitest';
-import type { TrialRecord } from '../src/index.js';
+import type { FinishedTrial } from '../src/index.js';
 import { defaultGamma } from '../src/samplers/tpe/options.js';
 import { compareRankKeys, rankKeyOf, splitByRank } from '../src/samplers/tpe/split.js';
 
-function record(number: number, fields: Partial<TrialRecord>): TrialRecord {
+function record(number: number, fields: Partial<FinishedTrial>): FinishedTrial {
   return { number, state: 'completed', point: [0.5], ...fields };
 }
 
 /** Numbers of the records in rank order. */
-function ranking(records: readonly TrialRecord[]): number[] {
+function ranking(records: readonly FinishedTrial[]): number[] {
   return records
     .flatMap((r) => {
       const key = rankKeyOf(r);

@@ -6,7 +6,7 @@ import type { ParameterSpecs } from '@rung/search';
 
 export type Goal = 'minimize' | 'maximize';
 
-/** `bayes` is resolved to a concrete algorithm when the sweep is created; see `SweepRecord.sampler`. */
+/** `bayes` is resolved to a concrete algorithm when the sweep is created; see `SweepView.sampler`. */
 export type Method = 'grid' | 'random' | 'bayes' | 'sobol' | 'tpe' | 'gp';
 
 export interface MetricSpec {

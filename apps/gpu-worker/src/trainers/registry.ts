@@ -18,16 +18,10 @@ export interface TrainerEntry {
   load(): Promise<Trainer>;
 }
 
-/** A trainer's name and description, as listed to users. */
-export interface TrainerInfo {
-  name: string;
-  description: string;
-}
-
 /** A sweep named a trainer that this worker does not have. */
 export class UnknownTrainerError extends Error {
   /** Stable code that crosses the process boundary with the message. */
-  readonly code = 'UNKNOWN_TRAINER';
+  readonly code = 'unknown_trainer';
 
   constructor(name: string, known: readonly string[]) {
     super(`unknown trainer "${name}"; this worker has: ${known.join(', ') || '(none)'}`);
@@ -57,18 +51,6 @@ const entries: ReadonlyMap<string, TrainerEntry> = new Map<string, TrainerEntry>
 /** Names of the built-in trainers, sorted: what this worker registers in Redis. */
 export function listTrainers(): string[] {
   return [...entries.keys()].sort();
-}
-
-/** Names and descriptions of the built-in trainers, sorted by name. */
-export function describeTrainers(): TrainerInfo[] {
-  return [...entries.values()]
-    .map(({ name, description }) => ({ name, description }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Whether `name` is a registered trainer. */
-export function hasTrainer(name: string): boolean {
-  return entries.has(name);
 }
 
 /**

@@ -56,7 +56,7 @@ export interface Trainer {
  */
 export class TrainerConfigError extends Error {
   /** Stable code that crosses the process boundary with the message. */
-  readonly code = 'TRAINER_CONFIG';
+  readonly code = 'trainer_config';
 
   constructor(message: string) {
     super(message);
@@ -67,7 +67,7 @@ export class TrainerConfigError extends Error {
 /** Training blew up numerically (loss is NaN or infinite), typically a learning rate too high. */
 export class TrainingDivergedError extends Error {
   /** Stable code that crosses the process boundary with the message. */
-  readonly code = 'TRAINING_DIVERGED';
+  readonly code = 'training_diverged';
 
   constructor(message: string) {
     super(message);

@@ -12,7 +12,7 @@
 import type { Params } from '@rung/search';
 
 /** Which trainer to run, and its options. */
-export interface TrainerSpec {
+export interface TrainerSource {
   /** A built-in trainer's name (see `listTrainers`), or the name a module trainer is known by. */
   name: string;
   /**
@@ -28,7 +28,7 @@ export interface TrainerSpec {
 export interface StartMessage {
   type: 'start';
   trialId: string;
-  trainer: TrainerSpec;
+  trainer: TrainerSource;
   params: Params;
   seed: number;
 }
@@ -77,7 +77,7 @@ export interface ErrorMessage {
   type: 'error';
   message: string;
   stack?: string;
-  /** The error's `code`, e.g. `TRAINER_CONFIG` for a bad parameter, so it is not retried. */
+  /** The error's `code`, e.g. `trainer_config` for a bad parameter, so it is not retried. */
   code?: string;
 }
 
@@ -87,7 +87,7 @@ export type ChildMessage = ReadyMessage | ReportMessage | LogMessage | ResultMes
 /** A message that does not follow this protocol. */
 export class ProtocolError extends Error {
   /** Stable code, as for the trainer errors. */
-  readonly code = 'TRIAL_PROTOCOL';
+  readonly code = 'trial_protocol';
 
   constructor(message: string) {
     super(message);

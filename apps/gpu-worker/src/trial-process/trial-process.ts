@@ -14,14 +14,14 @@ import {
   type ChildMessage,
   type ParentMessage,
   parseChildMessage,
-  type TrainerSpec,
+  type TrainerSource,
 } from './protocol.js';
 
 /** What {@link startTrialProcess} needs. */
 export interface TrialProcessOptions {
   trialId: string;
   /** The trainer to run; `options` defaults to `{}`. */
-  trainer: Omit<TrainerSpec, 'options'> & { options?: Record<string, unknown> };
+  trainer: Omit<TrainerSource, 'options'> & { options?: Record<string, unknown> };
   params: Params;
   seed: number;
   /** Added to the worker's environment, e.g. `CUDA_VISIBLE_DEVICES`, `RUNG_TF_BACKEND`. */
@@ -54,7 +54,7 @@ export type TrialOutcome =
    * and it was killed), or `kill()`. `backend` is absent when it stopped before being ready.
    */
   | { kind: 'stopped'; backend?: string; metrics?: Record<string, number>; forced: boolean }
-  /** The trainer threw; `code` is e.g. `TRAINER_CONFIG` for a bad parameter (do not retry). */
+  /** The trainer threw; `code` is e.g. `trainer_config` for a bad parameter (do not retry). */
   | { kind: 'error'; message: string; code?: string; stack?: string }
   /** The process died without a final message (a signal, an out-of-memory kill, `exit()`). */
   | { kind: 'crashed'; exitCode: number | null; signal: NodeJS.Signals | null; message: string };

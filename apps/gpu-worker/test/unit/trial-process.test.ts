@@ -169,7 +169,7 @@ describe('startTrialProcess', () => {
     expect(outcome).toMatchObject({
       kind: 'error',
       message: 'scripted failure at step 2',
-      code: 'FIXTURE_FAIL',
+      code: 'fixture_fail',
     });
     expect(reports.map((r) => r.step)).toEqual([1]);
   });
@@ -193,7 +193,7 @@ describe('startTrialProcess', () => {
       onReport: () => {},
     });
     const outcome = await proc.done;
-    expect(outcome).toMatchObject({ kind: 'error', code: 'UNKNOWN_TRAINER' });
+    expect(outcome).toMatchObject({ kind: 'error', code: 'unknown_trainer' });
     expect(outcome.kind === 'error' && outcome.message).toMatch(/"mlpp".*mlp/);
   });
 

@@ -14,14 +14,14 @@ import {
   type Sampler,
   type SearchSpace,
 } from '@rung/search';
-import type { Method, SpecWarning, SweepSpec } from '@rung/shared';
+import type { Method, SweepSpec } from '@rung/shared';
 
 export type SamplerName = 'grid' | 'random' | 'sobol' | 'tpe' | 'tpe-multivariate' | 'gp';
 
 /** Trials a sweep runs when it sets no run_cap and is not a grid. */
 export const DEFAULT_RUN_CAP = 100;
 
-const FACTORIES: Partial<Record<SamplerName, () => Sampler>> = {
+const FACTORIES: Record<SamplerName, () => Sampler> = {
   grid: createGridSampler,
   random: createRandomSampler,
   sobol: createSobolSampler,
@@ -30,54 +30,24 @@ const FACTORIES: Partial<Record<SamplerName, () => Sampler>> = {
   gp: () => createGpSampler(),
 };
 
-/** Registers a sampler implementation under a name (used as the model-based samplers land). */
+/**
+ * Replaces a sampler's implementation: a seam for tests that need a sampler to fail. (A sampler
+ * registered here exists in this thread only: the server's suggestion thread has its own.)
+ */
 export function registerSampler(name: SamplerName, factory: () => Sampler): void {
   FACTORIES[name] = factory;
 }
 
 /**
- * The concrete sampler for a method. `bayes` picks GP-BO while the budget and dimension are small
- * (where it is strongest and affordable), TPE beyond; while a model-based sampler is not available
- * it falls back to random and says so.
+ * The concrete sampler for a method: the one it names, or for `bayes` GP-BO while the budget and
+ * dimension are small (where it is strongest and affordable), TPE beyond.
  */
-export function resolveSampler(
-  method: Method,
-  space: SearchSpace,
-  runCap: number,
-): { sampler: SamplerName; warnings: SpecWarning[] } {
-  if (method !== 'bayes') {
-    const name = method as SamplerName;
-    if (!FACTORIES[name]) {
-      return {
-        sampler: 'random',
-        warnings: [
-          {
-            path: 'method',
-            message: `${method} is not available yet: random search is used instead`,
-          },
-        ],
-      };
-    }
-    return { sampler: name, warnings: [] };
-  }
-  const preferred: SamplerName = bayesChoice(space.dimensions.length, runCap);
-  for (const name of [preferred, 'tpe', 'gp'] as const) {
-    if (FACTORIES[name]) return { sampler: name, warnings: [] };
-  }
-  return {
-    sampler: 'random',
-    warnings: [
-      {
-        path: 'method',
-        message:
-          'bayes: no Bayesian sampler is available in this build; random search is used instead',
-      },
-    ],
-  };
+export function resolveSampler(method: Method, space: SearchSpace, runCap: number): SamplerName {
+  return method === 'bayes' ? bayesChoice(space.dimensions.length, runCap) : method;
 }
 
 export function createSampler(name: string): Sampler {
-  const factory = FACTORIES[name as SamplerName];
+  const factory = Object.hasOwn(FACTORIES, name) ? FACTORIES[name as SamplerName] : undefined;
   if (!factory) throw new Error(`unknown sampler ${name}`);
   return factory();
 }

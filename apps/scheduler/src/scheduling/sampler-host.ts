@@ -8,11 +8,11 @@ import {
   buildSpace,
   createRandomSampler,
   createRng,
+  type FinishedTrial,
   type ParameterSpecs,
   type Point,
   type Sampler,
   type SearchSpace,
-  type TrialRecord,
 } from '@rung/search';
 import { createSampler } from './sampler-choice.js';
 
@@ -24,7 +24,7 @@ export interface SuggestRequest {
   /** Replace the history with `finished` (the scheduler rebuilt the sweep from its records). */
   reset: boolean;
   /** Trials that finished since the last request (any order). */
-  finished: TrialRecord[];
+  finished: FinishedTrial[];
   /** Points of the sweep's queued, running and paused trials. */
   pending: Point[];
   seed: number;
@@ -46,7 +46,7 @@ interface Hosted {
   space: SearchSpace;
   sampler: Sampler;
   /** Finished trials in trial-number order, as the samplers want them. */
-  history: TrialRecord[];
+  history: FinishedTrial[];
 }
 
 export class SamplerHost {
@@ -104,7 +104,7 @@ export class SamplerHost {
 }
 
 /** Inserts `record` keeping `history` sorted by trial number (a number seen again replaces it). */
-function insertByNumber(history: TrialRecord[], record: TrialRecord): void {
+function insertByNumber(history: FinishedTrial[], record: FinishedTrial): void {
   let lo = 0;
   let hi = history.length;
   while (lo < hi) {

@@ -4,7 +4,7 @@
  * it stands in the sweep's event log. Built once from the records (`rebuild`), then extended from
  * the log (`apply`) — never re-read whole. Pure: no I/O.
  */
-import { buildSpace, type Point, type SearchSpace, type TrialRecord } from '@rung/search';
+import { buildSpace, type FinishedTrial, type Point, type SearchSpace } from '@rung/search';
 import {
   isBetter,
   type SweepEvent,
@@ -31,7 +31,7 @@ export class SweepRuntime {
   /** Points of queued, running and paused trials, by number. */
   readonly pending = new Map<number, Point>();
   /** Finished trials the sampler has not been told of yet. */
-  private unsent: TrialRecord[] = [];
+  private unsent: FinishedTrial[] = [];
   /** True until the sampler has been given the whole history once (after a rebuild). */
   private resetPending = true;
   /** Trials known to have finished (a bit per trial number), so no record is counted twice. */
@@ -144,7 +144,7 @@ export class SweepRuntime {
     const goal = this.spec.metric.goal;
     // Samplers see cancelled trials as failed: they carry no information about the objective.
     const seen = state === 'completed' || state === 'pruned' ? state : 'failed';
-    const record: { -readonly [K in keyof TrialRecord]: TrialRecord[K] } = {
+    const record: { -readonly [K in keyof FinishedTrial]: FinishedTrial[K] } = {
       number,
       state: seen,
       point,
@@ -171,7 +171,7 @@ export class SweepRuntime {
   }
 
   /** The finished trials to send with the next suggestion, and whether they replace the history. */
-  takeUnsent(): { reset: boolean; finished: TrialRecord[] } {
+  takeUnsent(): { reset: boolean; finished: FinishedTrial[] } {
     const out = { reset: this.resetPending, finished: this.unsent };
     this.unsent = [];
     this.resetPending = false;
@@ -179,7 +179,7 @@ export class SweepRuntime {
   }
 
   /** Puts back what `takeUnsent` gave, when the suggestion could not be made. */
-  restoreUnsent(taken: { reset: boolean; finished: TrialRecord[] }): void {
+  restoreUnsent(taken: { reset: boolean; finished: FinishedTrial[] }): void {
     this.unsent = [...taken.finished, ...this.unsent];
     this.resetPending ||= taken.reset;
   }

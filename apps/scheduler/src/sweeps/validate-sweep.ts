@@ -17,7 +17,7 @@ import { resolveSampler, runCapOf } from '../scheduling/sampler-choice.js';
 
 export interface ValidatedSweep {
   spec: SweepSpec;
-  /** What was accepted but not taken literally (with the sampler choice's). */
+  /** What was accepted but not taken literally. */
   warnings: SpecWarning[];
   /** The sampler the sweep will use (what `method: bayes` resolved to). */
   sampler: string;
@@ -56,6 +56,5 @@ export function validateSweep(
     });
   }
   if (issues.length > 0) throw new SpecError(issues);
-  const choice = resolveSampler(spec.method, space, cap);
-  return { spec, warnings: [...warnings, ...choice.warnings], sampler: choice.sampler };
+  return { spec, warnings, sampler: resolveSampler(spec.method, space, cap) };
 }

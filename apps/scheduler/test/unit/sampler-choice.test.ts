@@ -22,16 +22,16 @@ const spec = (over: Partial<SweepSpec>): SweepSpec => ({
 describe('sampler choice', () => {
   it('takes the named sampler for explicit methods', () => {
     for (const method of ['grid', 'random', 'sobol', 'tpe', 'gp'] as const) {
-      expect(resolveSampler(method, space, 50)).toEqual({ sampler: method, warnings: [] });
+      expect(resolveSampler(method, space, 50)).toBe(method);
       expect(createSampler(method).name).toBe(method);
     }
   });
 
-  it('resolves bayes to a model-based sampler and records no fallback warning', () => {
+  it('resolves bayes to a model-based sampler', () => {
     // Small budgets and few dimensions: GP-BO, the strongest there and affordable.
-    expect(resolveSampler('bayes', space, 50)).toEqual({ sampler: 'gp', warnings: [] });
+    expect(resolveSampler('bayes', space, 50)).toBe('gp');
     // Long sweeps go to TPE, whose suggestion cost does not grow cubically with the history.
-    expect(resolveSampler('bayes', space, 5000).sampler).toBe('tpe');
+    expect(resolveSampler('bayes', space, 5000)).toBe('tpe');
   });
 
   it('caps a grid at its size and other methods at run_cap or the default', () => {
@@ -44,5 +44,6 @@ describe('sampler choice', () => {
 
   it('refuses an unknown sampler name', () => {
     expect(() => createSampler('cmaes')).toThrow(/unknown sampler cmaes/);
+    expect(() => createSampler('toString')).toThrow(/unknown sampler toString/);
   });
 });

@@ -1,4 +1,4 @@
-import { buildSpace, createRng, type Point, type TrialRecord } from '@rung/search';
+import { buildSpace, createRng, type FinishedTrial, type Point } from '@rung/search';
 import { describe, expect, it } from 'vitest';
 import { createSampler, SamplerHost } from '../../src/index.js';
 
@@ -23,9 +23,9 @@ describe('the sampler host', () => {
     (sampler) => {
       const host = new SamplerHost();
       const whole = createSampler(sampler);
-      const history: TrialRecord[] = [];
+      const history: FinishedTrial[] = [];
       const pending = new Map<number, Point>();
-      let unsent: TrialRecord[] = [];
+      let unsent: FinishedTrial[] = [];
       // Trials finish two steps after they start, the later one first: out of number order.
       for (let n = 0; n < 24; n++) {
         const ctx = {
@@ -53,7 +53,7 @@ describe('the sampler host', () => {
           for (const done of [n, n - 1]) {
             const point = pending.get(done)!;
             pending.delete(done);
-            const record: TrialRecord = {
+            const record: FinishedTrial = {
               number: done,
               state: 'completed',
               point,

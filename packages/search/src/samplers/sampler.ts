@@ -12,7 +12,7 @@ import type { Point, SearchSpace } from '../space/search-space.js';
 export type FinishedState = 'completed' | 'pruned' | 'failed';
 
 /** A finished trial, as far as a sampler is concerned. */
-export interface TrialRecord {
+export interface FinishedTrial {
   readonly number: number;
   readonly state: FinishedState;
   readonly point: Point;
@@ -28,7 +28,7 @@ export interface TrialRecord {
 export interface SuggestContext {
   readonly space: SearchSpace;
   /** Finished trials, in trial-number order. */
-  readonly history: readonly TrialRecord[];
+  readonly history: readonly FinishedTrial[];
   /** Points of trials that are queued or running: suggestions should not pile onto them. */
   readonly pending: readonly Point[];
   /** Seeded per (sweep seed, trial number). */

@@ -1,6 +1,6 @@
 /**
  * The `trainer` key: which registered trainer runs the trials. A name only, never a command:
- * REST sweeps must not be able to run programs (see DESIGN.md, "Untrusted input").
+ * REST sweeps must not be able to run programs: untrusted input never reaches a shell.
  */
 import { z } from 'zod';
 import type { TrainerSpec } from '../sweep.js';

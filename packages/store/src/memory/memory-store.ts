@@ -53,7 +53,7 @@ export interface MemoryStoreOptions {
   eventLogCap?: number;
 }
 
-interface AttemptRecord {
+interface AttemptEntry {
   workerId: string;
   startedAt: number;
   endedBy?: TrialState | 'superseded';
@@ -61,7 +61,7 @@ interface AttemptRecord {
   reports: Map<number, Report>;
 }
 
-interface TrialRecord {
+interface TrialEntry {
   number: number;
   state: TrialState;
   params: Params;
@@ -77,7 +77,7 @@ interface TrialRecord {
   pruneReason?: PruneReason;
   error?: string;
   backend?: string;
-  attempts: Map<number, AttemptRecord>;
+  attempts: Map<number, AttemptEntry>;
 }
 
 interface LoggedEvent {
@@ -86,7 +86,7 @@ interface LoggedEvent {
   event: SweepEvent;
 }
 
-interface SweepRecord {
+interface SweepEntry {
   id: string;
   state: SweepState;
   spec: SweepSpec;
@@ -100,7 +100,7 @@ interface SweepRecord {
   fence: number;
   counts: Record<TrialState, number>;
   active: Set<number>;
-  trials: Map<number, TrialRecord>;
+  trials: Map<number, TrialEntry>;
   /** Trial number → final value of completed trials. */
   leaderboard: Map<number, number>;
   /** Step → ascending losses that completed trials reported there. */
@@ -109,7 +109,7 @@ interface SweepRecord {
 }
 
 export class MemoryStore implements Store {
-  private readonly sweeps = new Map<string, SweepRecord>();
+  private readonly sweeps = new Map<string, SweepEntry>();
   private readonly index: { n: number; sweepId: string }[] = [];
   private readonly workers = new Map<string, { info: WorkerInfo; expiresAt: number }>();
   private readonly cap: number;
@@ -127,7 +127,7 @@ export class MemoryStore implements Store {
 
   async createSweep(sweep: NewSweep): Promise<void> {
     if (this.sweeps.has(sweep.id)) throw new Error(`sweep ${sweep.id} exists already`);
-    const record: SweepRecord = {
+    const record: SweepEntry = {
       id: sweep.id,
       state: 'running',
       spec: structuredClone(sweep.spec),
@@ -216,7 +216,7 @@ export class MemoryStore implements Store {
     if (trial.fence < s.fence) return 'fenced';
     s.fence = trial.fence;
     if (trial.number !== s.nextTrial) return 'taken';
-    const record: TrialRecord = {
+    const record: TrialEntry = {
       number: trial.number,
       state: 'queued',
       params: structuredClone(trial.params),
@@ -539,7 +539,7 @@ export class MemoryStore implements Store {
   // ---- internals ----
 
   /** Sets a trial's state, keeping the counts and the active set in step. */
-  private move(s: SweepRecord, t: TrialRecord, from: TrialState | undefined, to: TrialState): void {
+  private move(s: SweepEntry, t: TrialEntry, from: TrialState | undefined, to: TrialState): void {
     t.state = to;
     if (from !== to) {
       if (from) s.counts[from] -= 1;
@@ -549,7 +549,7 @@ export class MemoryStore implements Store {
     else s.active.delete(t.number);
   }
 
-  private log(s: SweepRecord, at: number, body: SweepEventBody): void {
+  private log(s: SweepEntry, at: number, body: SweepEventBody): void {
     s.eventSeq += 1;
     const n = ++this.entries;
     s.events.push({ n, event: { ...body, id: `${n}-0`, seq: s.eventSeq, at, sweepId: s.id } });
@@ -589,7 +589,7 @@ function sortedReports(reports: Map<number, Report>): Report[] {
   return [...reports.values()].sort((a, b) => a.step - b.step).map((r) => structuredClone(r));
 }
 
-function toTrial(sweepId: string, t: TrialRecord, withReports: boolean): Trial {
+function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   const view: Trial = {
     id: trialId(sweepId, t.number),
     sweepId,

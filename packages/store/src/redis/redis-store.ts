@@ -87,6 +87,19 @@ export class RedisStore implements Store {
     );
   }
 
+  /** The keys every script that moves one trial declares first, in this order. */
+  private lifecycleKeys(sweepId: string, number: number): string[] {
+    const k = this.keys;
+    return [
+      k.sweep(sweepId),
+      k.counts(sweepId),
+      k.active(sweepId),
+      k.trial(sweepId, number),
+      k.attempts(sweepId, number),
+      k.events(sweepId),
+    ];
+  }
+
   /** Calls a script whose key count varies: ioredis then wants the count first. */
   private variadic(name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     return this.lua[name]!(keys.length, ...keys, ...args);
@@ -209,14 +222,8 @@ export class RedisStore implements Store {
   }
 
   async startTrial(sweepId: string, number: number, start: TrialStart): Promise<StartTrialResult> {
-    const k = this.keys;
     const [ok, state, attempt] = (await this.lua.rungStartTrial!(
-      k.sweep(sweepId),
-      k.counts(sweepId),
-      k.active(sweepId),
-      k.trial(sweepId, number),
-      k.attempts(sweepId, number),
-      k.events(sweepId),
+      ...this.lifecycleKeys(sweepId, number),
       start.now,
       this.cap,
       number,
@@ -309,13 +316,8 @@ export class RedisStore implements Store {
     const r = await this.variadic(
       'rungFinishTrial',
       [
-        k.sweep(sweepId),
-        k.counts(sweepId),
-        k.active(sweepId),
-        k.trial(sweepId, number),
-        k.attempts(sweepId, number),
+        ...this.lifecycleKeys(sweepId, number),
         k.leaderboard(sweepId),
-        k.events(sweepId),
         ...curve.map((s) => k.stepPeers(sweepId, s.step)),
       ],
       [
@@ -339,14 +341,8 @@ export class RedisStore implements Store {
     attempt: number,
     now: number,
   ): Promise<boolean> {
-    const k = this.keys;
     const r = await this.lua.rungPauseTrial!(
-      k.sweep(sweepId),
-      k.counts(sweepId),
-      k.active(sweepId),
-      k.trial(sweepId, number),
-      k.attempts(sweepId, number),
-      k.events(sweepId),
+      ...this.lifecycleKeys(sweepId, number),
       now,
       this.cap,
       attempt,
@@ -355,13 +351,8 @@ export class RedisStore implements Store {
   }
 
   async resumeTrial(sweepId: string, number: number, now: number): Promise<boolean> {
-    const k = this.keys;
     const r = await this.lua.rungResumeTrial!(
-      k.sweep(sweepId),
-      k.counts(sweepId),
-      k.active(sweepId),
-      k.trial(sweepId, number),
-      k.events(sweepId),
+      ...this.lifecycleKeys(sweepId, number),
       now,
       this.cap,
     );

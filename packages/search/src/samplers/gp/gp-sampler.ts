@@ -86,6 +86,10 @@ export const GP_SAMPLER_DEFAULTS = {
 type ResolvedOptions = typeof GP_SAMPLER_DEFAULTS;
 
 function validate(o: ResolvedOptions): void {
+  // A misspelt option must not silently leave the default in place.
+  for (const key of Object.keys(o)) {
+    if (!(key in GP_SAMPLER_DEFAULTS)) throw new TypeError(`gp sampler: unknown option '${key}'`);
+  }
   const positiveInt = (name: string, v: number | undefined, min: number) => {
     if (v !== undefined && (!Number.isInteger(v) || v < min)) {
       throw new RangeError(`gp sampler: ${name} must be an integer ≥ ${min}, got ${v}`);

@@ -11,7 +11,7 @@
  * are the same whichever way they were reached: the cache cannot change a suggestion.
  */
 import type { SearchSpace } from '../../space/search-space.js';
-import type { FinishedState, TrialRecord } from '../sampler.js';
+import type { FinishedState, FinishedTrial } from '../sampler.js';
 import { type ModelSpace, modelSpaceOf } from './model-space.js';
 import { compareRankKeys, type RankKey, rankKeyOf } from './split.js';
 
@@ -59,7 +59,7 @@ export class ObservationCache {
   }
 
   /** Brings the cache up to `history` (finished trials in trial-number order). */
-  sync(space: SearchSpace, history: readonly TrialRecord[]): void {
+  sync(space: SearchSpace, history: readonly FinishedTrial[]): void {
     let model = this.modelBySpace.get(space);
     if (!model) {
       // A space object seen for the first time may still equal the cached one (same specs):
@@ -77,7 +77,7 @@ export class ObservationCache {
   }
 
   /** Merges a history that extends the cached one; false when it does not. */
-  private merge(history: readonly TrialRecord[]): boolean {
+  private merge(history: readonly FinishedTrial[]): boolean {
     const old = this.seen;
     if (old.length === history.length && history.every((r, i) => sameRecord(old[i]!, r))) {
       return true;
@@ -117,7 +117,7 @@ export class ObservationCache {
     return true;
   }
 
-  private rebuild(history: readonly TrialRecord[]): void {
+  private rebuild(history: readonly FinishedTrial[]): void {
     this.seen = history.map((r) => this.read(r));
     this.observations = observationsOf(this.seen);
     this.sortAll();
@@ -132,7 +132,7 @@ export class ObservationCache {
     );
   }
 
-  private read(record: TrialRecord): Snapshot {
+  private read(record: FinishedTrial): Snapshot {
     const rank = rankKeyOf(record);
     const coords = rank ? this.space.coordsOf(record.point) : undefined;
     return {
@@ -155,7 +155,7 @@ function observationsOf(seen: readonly Snapshot[]): Observation[] {
   return out;
 }
 
-function sameRecord(s: Snapshot, r: TrialRecord): boolean {
+function sameRecord(s: Snapshot, r: FinishedTrial): boolean {
   if (
     s.number !== r.number ||
     s.state !== r.state ||

@@ -95,6 +95,8 @@ export function resolveTpeOptions(options: TpeOptions = {}): ResolvedTpeOptions 
   const resolved: ResolvedTpeOptions = { ...TPE_DEFAULTS };
   // Explicit `undefined` keeps the default, as callers spreading partial configs expect.
   for (const [key, value] of Object.entries(options)) {
+    // A misspelt option must not silently leave the default in place.
+    if (!(key in TPE_DEFAULTS)) throw new TypeError(`tpe: unknown option '${key}'`);
     if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
   }
   const { startupTrials, candidates, priorWeight, gamma } = resolved;

@@ -4,7 +4,7 @@
  * first (by the last step reached, descending), then by their last value; pruned trials that
  * reported nothing last. Failed trials are not observations at all.
  */
-import type { TrialRecord } from '../sampler.js';
+import type { FinishedTrial } from '../sampler.js';
 
 /** A trial's place in the ranking: compare `step` first, then `loss`, then `number`. */
 export interface RankKey {
@@ -17,7 +17,7 @@ export interface RankKey {
 }
 
 /** The rank key of a finished trial, or undefined for a trial TPE ignores (failed). */
-export function rankKeyOf(record: TrialRecord): RankKey | undefined {
+export function rankKeyOf(record: FinishedTrial): RankKey | undefined {
   const loss = record.loss === undefined || Number.isNaN(record.loss) ? Infinity : record.loss;
   switch (record.state) {
     case 'completed':

@@ -10,7 +10,7 @@ import { defineScript } from '../script.js';
  */
 export const FINISH_TRIAL = defineScript(
   'rungFinishTrial',
-  ['sweep', 'counts', 'active', 'trial', 'attempts', 'leaderboard', 'events'],
+  ['sweep', 'counts', 'active', 'trial', 'attempts', 'events', 'leaderboard'],
   `
 local cur = redis.call('HGET', KEYS[4], 'state')
 if not cur or not can_transition(cur, ARGV[4]) or cur ~= 'running' then return 0 end
@@ -23,7 +23,7 @@ if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], 'pruneReason', ARGV[6]) end
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'error', ARGV[7]) end
 redis.call('HSET', KEYS[5], attempt .. ':endedBy', ARGV[4], attempt .. ':endedAt', ARGV[1])
 if ARGV[4] == 'completed' then
-  if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[5], number) end
+  if ARGV[5] ~= '' then redis.call('ZADD', KEYS[7], ARGV[5], number) end
   for i = 8, #KEYS do
     redis.call('ZADD', KEYS[i], ARGV[i + 1], number)
   end
@@ -32,7 +32,7 @@ move_trial(KEYS[4], KEYS[2], KEYS[3], number, cur, ARGV[4])
 local last = redis.call('HGET', KEYS[4], 'lastStep')
 local data = ARGV[8]
 if last then data = data .. ',"step":' .. last end
-append_event(KEYS[1], KEYS[7], ARGV[1], ARGV[2], 'trial.finished', data .. '}')
+append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.finished', data .. '}')
 return 1
 `,
   { variadicKeys: 'the step peers of each step in the curve' },

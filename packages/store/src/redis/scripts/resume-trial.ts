@@ -6,7 +6,7 @@ import { defineScript } from '../script.js';
  */
 export const RESUME_TRIAL = defineScript(
   'rungResumeTrial',
-  ['sweep', 'counts', 'active', 'trial', 'events'],
+  ['sweep', 'counts', 'active', 'trial', 'attempts', 'events'],
   `
 local cur = redis.call('HGET', KEYS[4], 'state')
 if not cur or cur ~= 'paused' or not can_transition(cur, 'queued') then return 0 end
@@ -14,7 +14,7 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 local number = redis.call('HGET', KEYS[4], 'number')
 move_trial(KEYS[4], KEYS[2], KEYS[3], number, cur, 'queued')
 local attempt = redis.call('HGET', KEYS[4], 'attempt')
-append_event(KEYS[1], KEYS[5], ARGV[1], ARGV[2], 'trial.resumed',
+append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.resumed',
   '{"number":' .. number .. ',"attempt":' .. attempt .. '}')
 return 1
 `,
