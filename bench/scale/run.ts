@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalRedis } from '@rung/store';
 import { list, positiveInt, runMain, userPath, writeText } from '../search/cli.js';
+import { type CancelFigures, measureCancel } from './cancel.js';
 import { type HealthFigures, measureHealth } from './health.js';
 import { measureSchedulerMemory } from './memory.js';
 import { measureOverhead, type OverheadFigures } from './overhead.js';
 import { measurePass, type PassFigures } from './pass.js';
 import { measureReports, type ReportFigures } from './reports.js';
 
-const PARTS = ['overhead', 'pass', 'reports', 'memory', 'health'] as const;
+const PARTS = ['overhead', 'pass', 'reports', 'memory', 'health', 'cancel'] as const;
 
 const USAGE = `usage: npm run bench:scale -- [--parts ${PARTS.join(',')}] [--trials N] [--slots S]
          [--seconds T] [--sweeps K] [--history H] [--rate R] [--out file.json]
@@ -26,9 +27,10 @@ const USAGE = `usage: npm run bench:scale -- [--parts ${PARTS.join(',')}] [--tri
   --seconds  overhead: seconds per trial, in 10 reports (default 1)
   --sweeps   pass: sweeps stored (default 100)
   --history  pass: finished trials per sweep at the largest size (default 10000); measured at
-             1/100, 1/10 and all of it
+             1/1000, 1/100, 1/10 and all of it
   --rate     reports: reports per second from 64 trials (default 5000)
   health: /healthz latency while a 300-trial GP sweep suggests and 1 MB specs are submitted
+  cancel: cancelling a sweep whose 50,000 trials are all queued, with their jobs
   --out      also write the figures as JSON`;
 
 export interface ScaleResult {
@@ -38,6 +40,7 @@ export interface ScaleResult {
   schedulerRssMb?: number;
   schedulerLoadS?: number;
   health?: HealthFigures;
+  cancel?: CancelFigures;
 }
 
 function progress(line: string): void {
@@ -100,6 +103,7 @@ async function main(argv: string[]): Promise<void> {
       if (parts.includes('pass')) {
         const sizes = [
           ...new Set([
+            Math.max(1, Math.floor(history / 1000)),
             Math.max(1, Math.floor(history / 100)),
             Math.max(1, Math.floor(history / 10)),
             history,
@@ -118,6 +122,10 @@ async function main(argv: string[]): Promise<void> {
         const memory = await measureSchedulerMemory(redis.url, prefix);
         result.schedulerRssMb = memory.schedulerRssMb;
         result.schedulerLoadS = memory.loadS;
+      }
+      if (parts.includes('cancel')) {
+        progress('cancel: queueing 50,000 trials and their jobs');
+        result.cancel = await measureCancel(redis.url);
       }
       if (parts.includes('health')) {
         progress('health: 300 GP trials first, then 10 s of polling under load');
@@ -156,6 +164,12 @@ export function renderTable(r: ScaleResult): string {
     const h = r.health;
     rows.push(
       `| /healthz while a 300-trial GP sweep suggests (${h.gpSuggestions} suggestions) and ${h.bigSpecs} specs of 1 MB are validated (${h.bigSpecMs} ms each) | p50 ${h.p50Ms} ms, p99 **${h.p99Ms} ms**, max ${h.maxMs} ms (${h.polls} polls) | p99 ≤ 50 ms |`,
+    );
+  }
+  if (r.cancel) {
+    const c = r.cancel;
+    rows.push(
+      `| cancelling a sweep with ${c.trials} queued trials and their jobs | **${c.seconds} s** (${c.cancelled} cancelled, ${c.jobsLeft} jobs left) | seconds (was ~6 min) |`,
     );
   }
   if (r.schedulerRssMb !== undefined) {
