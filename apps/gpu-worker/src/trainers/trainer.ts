@@ -9,6 +9,8 @@ import type { Params } from '@rung/search';
 
 /** What a trainer receives besides its parameters. */
 export interface TrainerContext {
+  /** The trial's id (`<sweep>-<number>`). */
+  trialId: string;
   /**
    * Record one intermediate result. `step` is 1-based and increasing (an epoch for the built-in
    * trainers); `metrics` are plain numbers. Throws a `TypeError` on a malformed report, so a bug

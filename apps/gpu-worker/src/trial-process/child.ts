@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createCommandTrainer } from '../trainers/command/command-trainer.js';
 import { asTrainer, loadTrainer } from '../trainers/registry.js';
 import type { Trainer, TrainerContext } from '../trainers/trainer.js';
 import {
@@ -88,6 +89,7 @@ async function run(start: StartMessage): Promise<void> {
 
   let last: Record<string, number> | undefined;
   const ctx: TrainerContext = {
+    trialId: start.trialId,
     report(step, metrics) {
       let message: ChildMessage;
       try {
@@ -139,6 +141,7 @@ async function run(start: StartMessage): Promise<void> {
 }
 
 async function resolveTrainer(spec: StartMessage['trainer']): Promise<Trainer> {
+  if (spec.command !== undefined) return createCommandTrainer(spec.command);
   if (spec.module === undefined) return await loadTrainer(spec.name);
   const url = spec.module.startsWith('file:')
     ? spec.module

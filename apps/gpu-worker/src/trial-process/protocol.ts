@@ -10,6 +10,7 @@
  * its process must produce a clear error in the worker, not a malformed record in Redis.
  */
 import type { Params } from '@rung/search';
+import type { CommandSpec } from '../trainers/command/command-trainer.js';
 
 /** Which trainer to run, and its options. */
 export interface TrainerSource {
@@ -20,6 +21,8 @@ export interface TrainerSource {
    * sweep, which can only name trainers. When absent, `name` must be a built-in trainer.
    */
   module?: string;
+  /** A command trainer's program and how to run it, from the worker's own registration. */
+  command?: CommandSpec;
   /** The sweep's `trainer.options`. */
   options: Record<string, unknown>;
 }
@@ -102,12 +105,15 @@ export function parseParentMessage(value: unknown): ParentMessage {
     case 'start': {
       const trainer = record(m.trainer, 'start.trainer');
       if (trainer.module !== undefined) string(trainer.module, 'start.trainer.module');
+      // The worker wrote it from its own config; its shape is checked where it is read.
+      if (trainer.command !== undefined) record(trainer.command, 'start.trainer.command');
       return {
         type: 'start',
         trialId: string(m.trialId, 'start.trialId'),
         trainer: {
           name: string(trainer.name, 'start.trainer.name'),
           ...(trainer.module !== undefined && { module: trainer.module as string }),
+          ...(trainer.command !== undefined && { command: trainer.command as CommandSpec }),
           options: record(trainer.options ?? {}, 'start.trainer.options'),
         },
         params: params(m.params, 'start.params'),

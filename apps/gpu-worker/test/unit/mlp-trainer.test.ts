@@ -24,6 +24,7 @@ function context(
   const reports: Report[] = [];
   const controller = new AbortController();
   const ctx: TrainerContext = {
+    trialId: 'sw-test-0',
     report: (step, metrics) => {
       reports.push({ step, metrics: { ...metrics } });
       onReport?.(step, controller);

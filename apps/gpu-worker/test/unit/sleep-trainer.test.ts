@@ -5,6 +5,7 @@ import type { TrainerContext } from '../../src/trainers/trainer.js';
 function context(options: Record<string, unknown>, signal = new AbortController().signal) {
   const reports: [number, Record<string, number>][] = [];
   const ctx: TrainerContext = {
+    trialId: 'sw-test-0',
     report: (step, metrics) => reports.push([step, metrics]),
     signal,
     options,

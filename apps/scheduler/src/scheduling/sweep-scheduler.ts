@@ -351,9 +351,7 @@ export class SweepScheduler {
     // A queued job would only be refused by the worker's compare-and-set; removing it saves the
     // trip. Newest first: BullMQ's wait list is scanned from its newest end (LREM), so this order
     // finds each job at once, where oldest first costs a scan of the whole list each time.
-    const queued = before
-      .filter((t) => t.state === 'queued' && cancelled.has(t.number))
-      .reverse();
+    const queued = before.filter((t) => t.state === 'queued' && cancelled.has(t.number)).reverse();
     for (let i = 0; i < queued.length; i += 100) {
       await Promise.all(
         queued
