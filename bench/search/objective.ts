@@ -76,9 +76,11 @@ function normalizeParameters(
   fail: (why: string) => never,
 ): { parameters: ParameterSpecs; warnings: string[] } {
   try {
+    // Only the parameters matter here; the trainer is named because a spec must say what runs.
     const parsed = parseSweepSpec({
       method: 'random',
       metric: { name: 'objective', goal },
+      trainer: 'objective',
       parameters: block,
     });
     return {

@@ -3,7 +3,7 @@
  * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
- * RUNG_HEARTBEAT_MS, LOG_LEVEL.
+ * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts), LOG_LEVEL.
  */
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
@@ -19,8 +19,10 @@ import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { loadWorkerConfig } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
 import { SlotPool } from './slot-pool.js';
+import { TrainerCatalog } from './trainers/catalog.js';
 import { listTrainers } from './trainers/registry.js';
 import { runTrialJob } from './trial-job.js';
 import { SpareProcesses } from './trial-process/spare-processes.js';
@@ -34,6 +36,9 @@ async function main(): Promise<void> {
   const graceMs = intFromEnv(env, 'RUNG_SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000);
   // How long a job stays ours without a lock renewal; a dead worker's trials come back after it.
   const lockMs = intFromEnv(env, 'RUNG_JOB_LOCK_MS', 30_000, 1000, 600_000);
+  const catalog = new TrainerCatalog(
+    env.RUNG_WORKER_CONFIG ? loadWorkerConfig(env.RUNG_WORKER_CONFIG, listTrainers()) : [],
+  );
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
   const pool = SlotPool.fromGpus(gpus, cpuSlots);
 
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     workerId,
     slots: pool.size,
     busy: pool.size - pool.freeCount,
-    trainers: listTrainers(),
+    trainers: catalog.announce(),
     gpus: gpus.map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
     host: hostname(),
     startedAt,
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
           jobId: job.id ?? '',
           slot,
           spares,
+          catalog,
           logger,
           isShuttingDown: () => shuttingDown,
           onProcess: (proc, done) => {
@@ -159,7 +165,12 @@ async function main(): Promise<void> {
         }).listen(port, '127.0.0.1');
 
   logger.info(
-    { slots: pool.slots.map((s) => s.id), gpus, trainers: listTrainers(), queue: config.queue },
+    {
+      slots: pool.slots.map((s) => s.id),
+      gpus,
+      trainers: catalog.announce().map((t) => t.name),
+      queue: config.queue,
+    },
     'worker ready',
   );
 

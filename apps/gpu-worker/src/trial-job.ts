@@ -11,6 +11,7 @@ import { type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
 import { createPruner } from './pruner-choice.js';
 import type { Slot } from './slot-pool.js';
+import { TrainerCatalog } from './trainers/catalog.js';
 import type { SpareProcesses } from './trial-process/spare-processes.js';
 import { startTrialProcess } from './trial-process/trial-process.js';
 
@@ -34,6 +35,8 @@ export interface TrialJobDeps {
   onProcess?: (proc: { kill(): void }, done: Promise<unknown>) => void;
   /** Trial processes forked ahead per slot; without them each trial forks its own. */
   spares?: SpareProcesses;
+  /** The worker's trainers. @defaultValue the built-in ones */
+  catalog?: TrainerCatalog;
 }
 
 export type TrialJobResult =
@@ -80,7 +83,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const proc = startTrialProcess(
     {
       trialId,
-      trainer: job.trainer,
+      trainer: (deps.catalog ?? new TrainerCatalog()).sourceFor(job.trainer),
       params: job.params,
       seed: job.seed,
       env: deps.slot.env,

@@ -36,7 +36,13 @@ export { onStopSignals, runMain } from './process-lifecycle.js';
 export { DEFAULT_TRIAL_QUEUE, type TrialJob, trialJobId, trialSeed } from './queue.js';
 export { sweepSpecJsonSchema } from './spec/json-schema.js';
 export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
-export { type ParsedSweep, parseSweepSpec, type SweepConfig } from './spec/sweep-schema.js';
+export {
+  type ParsedSweep,
+  parseSweepSpec,
+  type SweepConfig,
+  trainerNameFor,
+} from './spec/sweep-schema.js';
+export { TRAINER_NAME_PATTERN } from './spec/trainer.js';
 export type {
   Goal,
   Method,

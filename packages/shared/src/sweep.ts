@@ -46,6 +46,14 @@ export interface SweepSpec {
   parameters: ParameterSpecs;
   pruner: PrunerSpec;
   trainer: TrainerSpec;
+  /**
+   * W&B's `program`: the script each trial runs, as the sweep file names it (relative to the
+   * file's folder). A sweep may name it instead of a trainer: it then runs with the trainer a
+   * worker registered for that program.
+   */
+  program?: string;
+  /** W&B's `command`: how the program is run, with W&B's macros (`${args}`, …). */
+  command?: string[];
   /** Trials in flight at once. */
   parallelism: number;
   /** Trials to run at most (W&B `run_cap`); unset = until the grid is exhausted, or 100 otherwise. */

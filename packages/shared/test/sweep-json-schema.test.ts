@@ -23,7 +23,8 @@ describe('sweepSpecJsonSchema', () => {
         'command',
       ]),
     );
-    expect(properties.program!.description).toMatch(/^W&B key, accepted and ignored/);
+    expect(properties.program!.description).toMatch(/^W&B's program: the script each trial runs/);
+    expect(properties.entity!.description).toMatch(/^W&B key, accepted and ignored/);
   });
 
   it('describes parameters recursively, one shape per distribution', () => {

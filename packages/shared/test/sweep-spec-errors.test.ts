@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { SpecError, type SpecIssue } from '../src/errors.js';
 import { parseSweepSpec } from '../src/spec/sweep-schema.js';
 
-const base = { method: 'random', metric: { name: 'loss' }, parameters: { x: { value: 1 } } };
+const base = {
+  method: 'random',
+  metric: { name: 'loss' },
+  parameters: { x: { value: 1 } },
+  trainer: 'mlp',
+};
 
 /** The SpecError that parsing `input` throws (fails the test if it does not throw one). */
 function specErrorOf(input: unknown): SpecError {
@@ -424,6 +429,7 @@ describe('parseSweepSpec: bad specs name the exact field', () => {
   it('reports every bad parameter, and the grid check alongside other errors', () => {
     const error = specErrorOf({
       method: 'grid',
+      trainer: 'mlp',
       metric: { name: 'acc', goal: 'up' },
       parameters: { a: { min: 0.5, max: 1 }, b: { values: [1, 2] }, c: { min: 0.1, max: 0.5 } },
     });

@@ -4,11 +4,12 @@ import { parseSweepSpec, type SweepConfig } from '../src/spec/sweep-schema.js';
 
 /** A valid spec with one parameter `p`, the rest left to defaults. */
 const withParameter = (entry: unknown, method = 'random') =>
-  parseSweepSpec({ method, metric: { name: 'loss' }, parameters: { p: entry } });
+  parseSweepSpec({ method, metric: { name: 'loss' }, parameters: { p: entry }, trainer: 'mlp' });
 
 describe('parseSweepSpec: defaults', () => {
   it('fills in every default of a minimal spec', () => {
     const { spec, warnings } = parseSweepSpec({
+      trainer: 'mlp',
       method: 'random',
       parameters: { lr: { min: 0.001, max: 0.1 } },
     });
@@ -66,6 +67,7 @@ describe('parseSweepSpec: defaults', () => {
 
   it('defaults the goal to minimize', () => {
     const { spec } = parseSweepSpec({
+      trainer: 'mlp',
       method: 'random',
       metric: { name: 'loss' },
       parameters: { x: { value: 1 } },
@@ -104,6 +106,7 @@ describe('parseSweepSpec: defaults', () => {
   it('does not modify its input', () => {
     const input = {
       method: 'random',
+      trainer: 'mlp',
       parameters: { x: { min: 1, max: 2 }, g: { parameters: { y: { values: [1, 2] } } } },
     };
     const before = JSON.stringify(input);
@@ -256,6 +259,7 @@ describe('parseSweepSpec: distributions', () => {
 
   it('nests groups of parameters, recursively', () => {
     const { spec } = parseSweepSpec({
+      trainer: 'mlp',
       method: 'random',
       metric: { name: 'loss' },
       parameters: {
@@ -284,6 +288,7 @@ describe('parseSweepSpec: distributions', () => {
 
   it('accepts a grid over values, integer ranges, bounded q_* distributions and constants', () => {
     const { spec } = parseSweepSpec({
+      trainer: 'mlp',
       method: 'grid',
       metric: { name: 'loss' },
       parameters: {
@@ -302,7 +307,12 @@ describe('parseSweepSpec: distributions', () => {
 });
 
 describe('parseSweepSpec: early stopping', () => {
-  const base = { method: 'random', metric: { name: 'loss' }, parameters: { x: { value: 1 } } };
+  const base = {
+    method: 'random',
+    metric: { name: 'loss' },
+    parameters: { x: { value: 1 } },
+    trainer: 'mlp',
+  };
 
   it('defaults the median pruner options as Optuna does', () => {
     expect(parseSweepSpec({ ...base, pruner: { type: 'median' } }).spec.pruner).toStrictEqual({
@@ -350,9 +360,44 @@ describe('parseSweepSpec: early stopping', () => {
   );
 });
 
+describe('parseSweepSpec: what runs the trials', () => {
+  it('is never a silent default: a spec with neither a trainer nor a program is refused', () => {
+    expect(() => parseSweepSpec({ method: 'random', parameters: { x: { value: 1 } } })).toThrow(
+      "trainer: say what runs the trials: a trainer a worker registered (e.g. 'trainer: mlp'), or W&B's 'program: train.py'",
+    );
+  });
+
+  it("keeps W&B's program and command, and derives a trainer name from the program", () => {
+    const parsed = parseSweepSpec({
+      method: 'random',
+      program: 'scripts/Train_Model.py',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
+      command: ['${env}', '${interpreter}', '${program}', '${args_no_hyphens}'],
+      parameters: { x: { value: 1 } },
+    });
+    expect(parsed.spec).toMatchObject({
+      program: 'scripts/Train_Model.py',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
+      command: ['${env}', '${interpreter}', '${program}', '${args_no_hyphens}'],
+      trainer: { name: 'train_model-py', options: {} },
+    });
+    expect(parsed.trainerFromProgram).toBe(true);
+    // A trainer given beside a program is the trainer; the program must then be one it runs.
+    const named = parseSweepSpec({
+      method: 'random',
+      trainer: 'mine',
+      program: 'train.py',
+      parameters: { x: { value: 1 } },
+    });
+    expect(named.spec.trainer.name).toBe('mine');
+    expect(named.trainerFromProgram).toBeUndefined();
+  });
+});
+
 describe('parseSweepSpec: W&B keys Rung ignores', () => {
   it('accepts each with a warning', () => {
     const { spec, warnings } = parseSweepSpec({
+      trainer: 'mlp',
       program: 'train.py',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
       command: ['${env}', 'python', '${program}', '${args}'],
@@ -367,8 +412,6 @@ describe('parseSweepSpec: W&B keys Rung ignores', () => {
     });
     expect(spec.trainer).toStrictEqual({ name: 'mlp', options: {} });
     expect(warnings.map((w) => w.path)).toEqual([
-      'program',
-      'command',
       'entity',
       'project',
       'controller',
@@ -378,9 +421,7 @@ describe('parseSweepSpec: W&B keys Rung ignores', () => {
       'metric.impute_while_running',
       'parameters.x.probabilities',
     ]);
-    expect(warnings[0]!.message).toBe(
-      'ignored: Rung sweeps name a registered trainer (see trainer) and never run commands',
-    );
-    expect(warnings[1]!.message).toBe(warnings[0]!.message);
+    expect(warnings[0]!.message).toBe('ignored: W&B entities have no meaning in Rung');
+    expect(spec.program).toBe('train.py');
   });
 });

@@ -87,24 +87,22 @@ describe('parseSweepText', () => {
         interval_steps: 1,
         min_peers: 1,
       },
-      trainer: { name: 'mlp', options: {} },
+      trainer: { name: 'train-py', options: {} },
+      program: 'train.py',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
+      command: ['${env}', 'python', '${program}', '${args}'],
       parallelism: 4,
       run_cap: 40,
       seed: 0,
     });
-    expect(warnings.map((w) => w.path)).toEqual([
-      'program',
-      'command',
-      'entity',
-      'project',
-      'early_terminate',
-    ]);
+    expect(warnings.map((w) => w.path)).toEqual(['entity', 'project', 'early_terminate']);
   });
 
   it('reads JSON, labelled or not, to the same spec', () => {
     const fromYaml = parseSweepText(WANDB_YAML).spec;
     const json = JSON.stringify({
       method: 'bayes',
+      trainer: 'mlp',
       parameters: { dropout: { min: 0.5, max: 1 }, layers: { min: 1, max: 4 } },
     });
     expect(parseSweepText(json, 'json').spec).toStrictEqual(parseSweepText(json).spec);
@@ -115,13 +113,29 @@ describe('parseSweepText', () => {
 
   // [text, format, how `p` is inferred]: W&B infers int_uniform only for Python ints.
   const notation: [string, 'json' | 'yaml' | undefined, string][] = [
-    ['{"method": "random", "parameters": {"p": {"min": 0.0, "max": 1.0}}}', 'json', 'uniform'],
-    ['{"method": "random", "parameters": {"p": {"min": 0, "max": 1e2}}}', 'json', 'uniform'],
-    ['{"method": "random", "parameters": {"p": {"min": 0, "max": 1}}}', 'json', 'int_uniform'],
-    ['method: random\nparameters:\n  p: {min: 0, max: 10.0}\n', 'yaml', 'uniform'],
-    ['method: random\nparameters:\n  p: {min: 0, max: 10}\n', undefined, 'int_uniform'],
     [
-      'method: random\nparameters:\n  g:\n    parameters:\n      p: {min: 1.0, max: 2.0}\n',
+      '{"method": "random", "trainer": "mlp", "parameters": {"p": {"min": 0.0, "max": 1.0}}}',
+      'json',
+      'uniform',
+    ],
+    [
+      '{"method": "random", "trainer": "mlp", "parameters": {"p": {"min": 0, "max": 1e2}}}',
+      'json',
+      'uniform',
+    ],
+    [
+      '{"method": "random", "trainer": "mlp", "parameters": {"p": {"min": 0, "max": 1}}}',
+      'json',
+      'int_uniform',
+    ],
+    ['method: random\ntrainer: mlp\nparameters:\n  p: {min: 0, max: 10.0}\n', 'yaml', 'uniform'],
+    [
+      'method: random\ntrainer: mlp\nparameters:\n  p: {min: 0, max: 10}\n',
+      undefined,
+      'int_uniform',
+    ],
+    [
+      'method: random\ntrainer: mlp\nparameters:\n  g:\n    parameters:\n      p: {min: 1.0, max: 2.0}\n',
       'yaml',
       'uniform',
     ],
@@ -136,7 +150,7 @@ describe('parseSweepText', () => {
 
   it('keeps an explicit distribution over the notation of the bounds', () => {
     const text =
-      'method: grid\nparameters:\n  p: {distribution: int_uniform, min: 0.0, max: 3.0}\n';
+      'method: grid\ntrainer: mlp\nparameters:\n  p: {distribution: int_uniform, min: 0.0, max: 3.0}\n';
     expect(parseSweepText(text).spec.parameters.p).toStrictEqual({
       distribution: 'int_uniform',
       min: 0,
@@ -147,6 +161,7 @@ describe('parseSweepText', () => {
   it('reads YAML anchors and merge keys', () => {
     const text = [
       'method: random',
+      'trainer: mlp',
       'parameters:',
       '  a: &range {min: 1, max: 5}',
       '  b: *range',
@@ -163,11 +178,11 @@ describe('parseSweepText', () => {
 
   it('passes YAML warnings on, at (document)', () => {
     const { warnings } = parseSweepText(
-      'method: grid\nname: !custom mnist\nparameters: {x: {value: 1}}\n',
+      'method: grid\ntrainer: mlp\nname: !custom mnist\nparameters: {x: {value: 1}}\n',
     );
     expect(warnings[0]).toEqual({
       path: '(document)',
-      message: 'line 2, column 7: Unresolved tag: !custom',
+      message: 'line 3, column 7: Unresolved tag: !custom',
     });
   });
 
@@ -223,13 +238,14 @@ describe('parseSweepText', () => {
       '(root): expected an object, got null',
     );
     expect(
-      specErrorOf(() => parseSweepText('method: grid\nparameters:\n  lr: {min: 1, max: 0}\n'))
-        .message,
+      specErrorOf(() =>
+        parseSweepText('method: grid\ntrainer: mlp\nparameters:\n  lr: {min: 1, max: 0}\n'),
+      ).message,
     ).toBe('parameters.lr.min: must be < max');
   });
 
   it('refuses cyclic YAML aliases as too deeply nested', () => {
-    const text = 'method: random\nparameters: &p\n  g:\n    parameters: *p\n';
+    const text = 'method: random\ntrainer: mlp\nparameters: &p\n  g:\n    parameters: *p\n';
     expect(specErrorOf(() => parseSweepText(text)).message).toMatch(
       /: parameter groups nest at most 10 deep$/,
     );

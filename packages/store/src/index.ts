@@ -29,6 +29,7 @@ export {
   type StartTrialResult,
   type Store,
   type SweepStatus,
+  type TrainerInfo,
   type TrialOutcome,
   type TrialPage,
   type TrialStart,

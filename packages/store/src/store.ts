@@ -133,6 +133,14 @@ export interface TrialPage {
   reports?: boolean;
 }
 
+/** A trainer as a worker announces it: a command trainer with the program it runs. */
+export interface TrainerInfo {
+  name: string;
+  /** The program and command it runs, as its registration wrote them (command trainers). */
+  program?: string;
+  command?: string[];
+}
+
 /** A worker as it announces itself with each heartbeat. */
 export interface WorkerInfo {
   workerId: string;
@@ -140,7 +148,7 @@ export interface WorkerInfo {
   slots: number;
   /** Slots running a trial now. */
   busy: number;
-  trainers: string[];
+  trainers: TrainerInfo[];
   gpus: { index: number; name: string; memoryMiB: number }[];
   host: string;
   startedAt: number;
@@ -270,9 +278,11 @@ export interface Store {
   liveWorkers(now: number): Promise<WorkerInfo[]>;
 }
 
-/** The names of the trainers that live workers announce, sorted. */
-export async function registeredTrainers(store: Store, now: number): Promise<string[]> {
-  const names = new Set<string>();
-  for (const w of await store.liveWorkers(now)) for (const t of w.trainers) names.add(t);
-  return [...names].sort();
+/** The trainers that live workers announce, one entry a name (the first worker's), by name. */
+export async function registeredTrainers(store: Store, now: number): Promise<TrainerInfo[]> {
+  const byName = new Map<string, TrainerInfo>();
+  for (const w of await store.liveWorkers(now)) {
+    for (const t of w.trainers) if (!byName.has(t.name)) byName.set(t.name, t);
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -603,11 +603,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
     describe('workers', () => {
       it('lists workers while their heartbeats are fresh, with the trainers they bring', async () => {
         const store = await factory.make();
-        const worker = (workerId: string, trainers: string[], at: number): WorkerInfo => ({
+        const worker = (workerId: string, names: string[], at: number): WorkerInfo => ({
           workerId,
           slots: 2,
           busy: 0,
-          trainers,
+          trainers: names.map((name) =>
+            name === 'train-py' ? { name, program: 'train.py' } : { name },
+          ),
           gpus: [{ index: 0, name: 'H200', memoryMiB: 141_000 }],
           host: 'h',
           startedAt: 0,
@@ -615,12 +617,20 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         });
         // Times are the callers' clock; the time-to-live is long enough for Redis's own expiry too.
         await store.heartbeatWorker(worker('w-b', ['mlp', 'sleep'], 1_000), 30_000);
-        await store.heartbeatWorker(worker('w-a', ['mlp'], 20_000), 30_000);
+        await store.heartbeatWorker(worker('w-a', ['mlp', 'train-py'], 20_000), 30_000);
         expect((await store.liveWorkers(25_000)).map((w) => w.workerId)).toEqual(['w-a', 'w-b']);
-        expect((await store.liveWorkers(25_000))[0]).toEqual(worker('w-a', ['mlp'], 20_000));
-        expect(await registeredTrainers(store, 25_000)).toEqual(['mlp', 'sleep']);
+        expect((await store.liveWorkers(25_000))[0]).toEqual(
+          worker('w-a', ['mlp', 'train-py'], 20_000),
+        );
+        const names = async (now: number) =>
+          (await registeredTrainers(store, now)).map((t) => t.name);
+        expect(await names(25_000)).toEqual(['mlp', 'sleep', 'train-py']);
+        expect((await registeredTrainers(store, 25_000))[2]).toEqual({
+          name: 'train-py',
+          program: 'train.py',
+        });
         expect((await store.liveWorkers(40_000)).map((w) => w.workerId)).toEqual(['w-a']);
-        expect(await registeredTrainers(store, 40_000)).toEqual(['mlp']);
+        expect(await names(40_000)).toEqual(['mlp', 'train-py']);
         await store.removeWorker('w-a');
         expect(await store.liveWorkers(25_000)).toEqual([]);
       });

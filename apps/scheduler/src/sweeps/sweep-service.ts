@@ -1,7 +1,13 @@
 /** Creating sweeps: validation (see validate-sweep.ts), the trainers workers bring, and storage. */
 import { randomBytes } from 'node:crypto';
-import { type ClusterLimits, RungError, type SpecFormat, type SweepView } from '@rung/shared';
-import { registeredTrainers, type Store } from '@rung/store';
+import {
+  type ClusterLimits,
+  RungError,
+  type SpecFormat,
+  type SweepSpec,
+  type SweepView,
+} from '@rung/shared';
+import { registeredTrainers, type Store, type TrainerInfo } from '@rung/store';
 import type { SpecValidator } from './spec-validator.js';
 
 /** `sw-` + 10 base-36 characters: never all digits, never a ':' (BullMQ job ids derive from it). */
@@ -18,23 +24,57 @@ export async function createSweep(
   now: number,
   limits: ClusterLimits,
 ): Promise<SweepView> {
-  const { spec, warnings, sampler } = await validator.validate(text, format, limits);
+  const { spec, warnings, sampler, trainerFromProgram } = await validator.validate(
+    text,
+    format,
+    limits,
+  );
   const trainers = await registeredTrainers(store, now);
-  if (trainers.length > 0 && !trainers.includes(spec.trainer.name)) {
-    throw new RungError(
-      'unknown_trainer',
-      `trainer.name: no worker has registered a trainer named '${spec.trainer.name}' (registered: ${trainers.join(', ')})`,
-    );
-  }
   if (trainers.length === 0) {
+    // The derived name is what `rung run` registers for a program, so a sweep submitted before
+    // its workers' first heartbeat still finds its trainer.
     warnings.push({
       path: 'trainer.name',
       message: `no worker is connected yet, so '${spec.trainer.name}' could not be checked`,
     });
+  } else if (spec.program !== undefined || spec.command !== undefined) {
+    spec.trainer.name = trainerForProgram(spec, trainers, trainerFromProgram === true);
+  } else if (!trainers.some((t) => t.name === spec.trainer.name)) {
+    throw new RungError(
+      'unknown_trainer',
+      `trainer.name: no worker has registered a trainer named '${spec.trainer.name}' (registered: ${trainers.map((t) => t.name).join(', ')})`,
+    );
   }
   const id = newSweepId();
   await store.createSweep({ id, spec, sampler, warnings, now });
   const sweep = await store.getSweep(id);
   if (!sweep) throw new RungError('internal', `sweep ${id} vanished after creation`);
   return sweep;
+}
+
+/**
+ * The registered trainer a sweep's `program`/`command` runs with: one that runs that very program
+ * with that very command (REST sweeps can run nothing a worker's operator did not register), and
+ * the sweep's own trainer when it names one.
+ * @throws RungError `unknown_trainer` naming the program, when no such trainer is registered
+ */
+function trainerForProgram(
+  spec: SweepSpec,
+  trainers: readonly TrainerInfo[],
+  nameFromProgram: boolean,
+): string {
+  const runs = trainers.filter(
+    (t) =>
+      t.program === spec.program &&
+      (spec.command === undefined || JSON.stringify(t.command) === JSON.stringify(spec.command)),
+  );
+  const match = nameFromProgram ? runs[0] : runs.find((t) => t.name === spec.trainer.name);
+  if (match) return match.name;
+  const what = spec.program === undefined ? 'this command' : `'${spec.program}'`;
+  const how = spec.command === undefined ? '' : ' with this command';
+  const path = spec.program === undefined ? 'command' : 'program';
+  throw new RungError(
+    'unknown_trainer',
+    `${path}: no worker has registered a trainer that runs ${what}${how}${nameFromProgram ? '' : ` as '${spec.trainer.name}'`}: register it in the workers' rung-worker.yaml, or run the sweep file with 'rung run', which registers its program for its own workers`,
+  );
 }

@@ -21,6 +21,8 @@ export interface ValidatedSweep {
   warnings: SpecWarning[];
   /** The sampler the sweep will use (what `method: bayes` resolved to). */
   sampler: string;
+  /** The trainer's name is only derived from the sweep's program (see `ParsedSweep`). */
+  trainerFromProgram?: true;
 }
 
 /** @throws SpecError naming every problem, each with its path */
@@ -29,7 +31,7 @@ export function validateSweep(
   format: SpecFormat | undefined,
   limits: ClusterLimits,
 ): ValidatedSweep {
-  const { spec, warnings } = parseSweepText(text, format);
+  const { spec, warnings, trainerFromProgram } = parseSweepText(text, format);
   const space = buildSpace(spec.parameters);
   const issues: SpecIssue[] = [];
   if (spec.method === 'sobol' && space.dimensions.length > SOBOL_MAX_DIMENSION) {
@@ -56,5 +58,6 @@ export function validateSweep(
     });
   }
   if (issues.length > 0) throw new SpecError(issues);
-  return { spec, warnings, sampler: resolveSampler(spec.method, space, cap) };
+  const sampler = resolveSampler(spec.method, space, cap);
+  return { spec, warnings, sampler, ...(trainerFromProgram && { trainerFromProgram }) };
 }

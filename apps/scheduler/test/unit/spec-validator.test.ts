@@ -7,6 +7,7 @@ afterAll(() => thread.close());
 
 const SPEC = `
 method: bayes
+trainer: mlp
 metric: { name: acc, goal: maximize }
 parameters:
   lr: { distribution: log_uniform_values, min: 0.0001, max: 0.1 }
@@ -17,6 +18,7 @@ run_cap: 20
 /** A spec of about 1 MB: 158,000 values of one parameter. */
 const BIG = JSON.stringify({
   method: 'random',
+  trainer: 'mlp',
   parameters: { units: { values: Array.from({ length: 158_000 }, (_, i) => i) } },
 });
 

@@ -14,6 +14,14 @@ docs.add(parametersDocSchema, {
   id: 'SweepParameters',
   description: 'Named parameters: a distribution each, or { parameters } for a nested group.',
 });
+docs.add(sweepConfigDocSchema.shape.program, {
+  description:
+    "W&B's program: the script each trial runs, relative to the sweep file. Runs with the trainer a worker registered for it (`rung run` registers it for its own workers).",
+});
+docs.add(sweepConfigDocSchema.shape.command, {
+  description:
+    "W&B's command: how the program runs, with W&B's macros (default `${env} ${interpreter} ${program} ${args}`).",
+});
 for (const [key, why] of Object.entries(IGNORED_WANDB_KEYS)) {
   const schema = sweepConfigDocSchema.shape[key as keyof typeof IGNORED_WANDB_KEYS];
   docs.add(schema, { description: `W&B key, accepted and ${why}` });

@@ -24,7 +24,7 @@ const DOCUMENT = '(document)';
 export function parseSweepText(text: string, format?: SpecFormat): ParsedSweep {
   const document = format === 'json' ? readJson(text) : readYaml(text);
   const parsed = parseSweepSpec(document.value);
-  return { spec: parsed.spec, warnings: [...document.warnings, ...parsed.warnings] };
+  return { ...parsed, warnings: [...document.warnings, ...parsed.warnings] };
 }
 
 interface Document {

@@ -15,7 +15,7 @@ import { gridIssues } from './grid.js';
 import { formatPath, type PendingWarning, specErrorMap, toSpecIssues } from './issues.js';
 import { parametersDocSchema, parametersSchema } from './parameters.js';
 import { PRUNER_KEYS, prunerSchema } from './pruner.js';
-import { DEFAULT_TRAINER, TRAINER_KEYS, trainerSchema } from './trainer.js';
+import { TRAINER_KEYS, trainerSchema } from './trainer.js';
 
 /** Search methods: W&B's grid, random and bayes, and Rung's own. */
 export const METHODS = [
@@ -42,13 +42,8 @@ const metricShape = {
   impute_while_running: z.enum(['latest', 'best', 'worst', 'false']).optional(),
 };
 
-const COMMAND_IGNORED =
-  'ignored: Rung sweeps name a registered trainer (see trainer) and never run commands';
-
 /** W&B keys that Rung accepts and ignores, with the warning each one gets. */
 export const IGNORED_WANDB_KEYS = {
-  program: COMMAND_IGNORED,
-  command: COMMAND_IGNORED,
   entity: 'ignored: W&B entities have no meaning in Rung',
   project: 'ignored: W&B projects have no meaning in Rung',
   controller: "ignored: Rung's scheduler is always the controller",
@@ -83,8 +78,8 @@ function sweepShape<P extends z.ZodType>(parameters: P) {
     max_duration: z.number().gt(0).optional(),
     // The RNG mixes the seed as a 32-bit integer: larger seeds would alias smaller ones.
     seed: z.number().int().min(0).max(0xffff_ffff).default(SWEEP_DEFAULTS.seed),
-    program: ignored(),
-    command: ignored(),
+    program: z.string().min(1).optional(),
+    command: z.array(z.string().min(1)).min(1).optional(),
     entity: ignored(),
     project: ignored(),
     controller: ignored(),
@@ -103,6 +98,11 @@ const isObject = (value: unknown) => typeof value === 'object' && value !== null
 export interface ParsedSweep {
   spec: SweepSpec;
   warnings: SpecWarning[];
+  /**
+   * The spec names a program and no trainer: `spec.trainer.name` is only derived from the
+   * program's file name, until the trainer a worker registered for the program takes its place.
+   */
+  trainerFromProgram?: true;
 }
 
 /**
@@ -117,6 +117,15 @@ export const sweepSpecSchema = sweepObject
           code: 'custom',
           path: ['pruner'],
           message: 'give either pruner or early_terminate, not both',
+        });
+      }
+      if (v.trainer === undefined && v.program === undefined && v.command === undefined) {
+        // Never a silent default: the trials would run something the user did not choose.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trainer'],
+          message:
+            "say what runs the trials: a trainer a worker registered (e.g. 'trainer: mlp'), or W&B's 'program: train.py'",
         });
       }
     },
@@ -182,7 +191,9 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
     metric,
     parameters: v.parameters.specs,
     pruner,
-    trainer: v.trainer ?? { ...DEFAULT_TRAINER, options: {} },
+    trainer: v.trainer ?? { name: trainerNameFor(v.program, v.command), options: {} },
+    ...(v.program !== undefined && { program: v.program }),
+    ...(v.command !== undefined && { command: v.command }),
     parallelism: v.parallelism,
     ...(v.run_cap !== undefined && { run_cap: v.run_cap }),
     ...(v.max_duration !== undefined && { max_duration: v.max_duration }),
@@ -191,7 +202,23 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
   return {
     spec,
     warnings: warnings.map((w) => ({ path: formatPath(w.path), message: w.message })),
+    ...(v.trainer === undefined && { trainerFromProgram: true as const }),
   };
+}
+
+/**
+ * The trainer name a program gets when a sweep file names no trainer: the file's name in the
+ * characters trainer names allow (`train.py` → `train-py`), so that the name `rung run` registers
+ * for the program and the one the sweep carries agree.
+ */
+export function trainerNameFor(program: string | undefined, command?: readonly string[]): string {
+  const base = (program ?? command?.find((c) => !c.startsWith('$')) ?? 'program')
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z]+/, '');
+  return base || 'program';
 }
 
 /** Every key the spec knows at any level, for "did you mean" hints on unknown keys. */

@@ -1,6 +1,6 @@
 /**
  * The `trainer` key: which registered trainer runs the trials. A name only, never a command:
- * REST sweeps must not be able to run programs: untrusted input never reaches a shell.
+ * REST sweeps cannot run programs of their own; untrusted input never reaches a shell.
  */
 import { z } from 'zod';
 import type { TrainerSpec } from '../sweep.js';
@@ -8,9 +8,6 @@ import { describeValue, type PathSegment } from './issues.js';
 
 /** Trainer names as workers register them. */
 export const TRAINER_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
-
-/** The trainer used when a spec names none. */
-export const DEFAULT_TRAINER: TrainerSpec = { name: 'mlp', options: {} };
 
 const trainerName = z.string().regex(TRAINER_NAME_PATTERN, {
   error: 'must start with a lower-case letter and hold only a-z, 0-9, _ and -',
