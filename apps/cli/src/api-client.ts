@@ -5,6 +5,14 @@
  */
 import type { Goal, SweepEvent, SweepView, Trial, TrialState } from '@rung/shared';
 
+/** `GET /v1/sweeps/:id/trials/:n/logs`: a page of a trial's output. */
+export interface TrialLogs {
+  attempt: number;
+  lines: { at: number; stream: string; text: string }[];
+  next: number;
+  dropped: number;
+}
+
 /** One row of `GET /v1/sweeps/:id/leaderboard`. */
 export interface LeaderboardEntry {
   rank: number;
@@ -135,6 +143,25 @@ export class ApiClient {
   ): Promise<{ events: SweepEvent[]; next: string }> {
     const path = `/v1/sweeps/${encodeURIComponent(id)}/events?after=${encodeURIComponent(after)}`;
     return this.request<{ events: SweepEvent[]; next: string }>('GET', path, { signal });
+  }
+
+  /** `GET /v1/sweeps/:id/trials/:n` (with its attempts). */
+  getTrial(id: string, number: number, signal?: AbortSignal): Promise<Trial> {
+    return this.request<Trial>('GET', `/v1/sweeps/${encodeURIComponent(id)}/trials/${number}`, {
+      signal,
+    });
+  }
+
+  /** `GET /v1/sweeps/:id/trials/:n/logs?after=&attempt=`. */
+  trialLogs(
+    id: string,
+    number: number,
+    options: { after: number; attempt?: number },
+    signal?: AbortSignal,
+  ): Promise<TrialLogs> {
+    const attempt = options.attempt === undefined ? '' : `&attempt=${options.attempt}`;
+    const path = `/v1/sweeps/${encodeURIComponent(id)}/trials/${number}/logs?after=${options.after}${attempt}`;
+    return this.request<TrialLogs>('GET', path, { signal });
   }
 
   /** `GET /v1/sweeps/:id/leaderboard?limit=N`. */

@@ -30,7 +30,7 @@ export interface CommandDef {
   readonly notes?: readonly string[];
 }
 
-export type CommandName = 'up' | 'run' | 'submit' | 'status' | 'leaderboard' | 'cancel';
+export type CommandName = 'up' | 'run' | 'submit' | 'status' | 'leaderboard' | 'logs' | 'cancel';
 
 const API_OPTION: OptionDef = {
   type: 'string',
@@ -127,6 +127,27 @@ export const COMMANDS: readonly CommandDef[] = [
     options: {
       limit: { type: 'string', arg: 'N', description: 'Trials to show (default 10)' },
       json: JSON_OPTION,
+      api: API_OPTION,
+    },
+  },
+  {
+    name: 'logs',
+    summary: "A trial's output (its program's stdout and stderr)",
+    positionals: [
+      { name: 'id', required: true, description: 'Sweep id' },
+      { name: 'trial', required: true, description: 'Trial number' },
+    ],
+    options: {
+      follow: {
+        type: 'boolean',
+        short: 'f',
+        description: 'Keep printing new lines until the trial ends',
+      },
+      attempt: {
+        type: 'string',
+        arg: 'K',
+        description: "An earlier attempt's output (default: the current one)",
+      },
       api: API_OPTION,
     },
   },

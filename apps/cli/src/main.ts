@@ -27,6 +27,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<Command>> = {
     return (values, positionals, io) => statusCommand(values, positionals, io);
   },
   leaderboard: async () => (await import('./commands/leaderboard.js')).leaderboardCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
 };
 

@@ -12,6 +12,7 @@ import type { Store } from '@rung/store';
 import { createPruner } from './pruner-choice.js';
 import type { Slot } from './slot-pool.js';
 import { TrainerCatalog } from './trainers/catalog.js';
+import { TrialOutput } from './trial-output.js';
 import type { SpareProcesses } from './trial-process/spare-processes.js';
 import { startTrialProcess } from './trial-process/trial-process.js';
 
@@ -74,6 +75,11 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const pruner = createPruner(sweep.spec.pruner);
   logger.info({ attempt, params: job.params }, 'trial started');
 
+  const output = new TrialOutput(
+    (lines) => store.appendLogs(sweepId, number, attempt, lines),
+    (err) => logger.warn({ err }, 'trial output not stored'),
+  );
+
   /** The trial's losses by step: what the rule judges, and the curve its peers see if it completes. */
   const losses: StepValue[] = [];
   let lastValue: number | undefined;
@@ -87,7 +93,12 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       params: job.params,
       seed: job.seed,
       env: deps.slot.env,
-      onLog: (line, source) => logger.info({ source }, line),
+      onLog: (line, source) => {
+        // Kept with the trial (GET …/trials/:n/logs, `rung logs`); the worker's own log only
+        // at debug level, which a chatty program (progress bars) would otherwise flood.
+        logger.debug({ source }, line);
+        output.push({ at: clock(), stream: source, text: line });
+      },
       onIdle: (child) => {
         if (deps.spares) deps.spares.release(deps.slot.id, child);
         else child.kill('SIGKILL');
@@ -146,7 +157,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   );
   deps.onProcess?.(proc, proc.done);
 
-  const outcome = await proc.done;
+  const outcome = await proc.done.finally(() => output.close());
   if (deps.isShuttingDown?.() && !stoppedAs && outcome.kind !== 'result') {
     throw new Error('worker shut down before the trial finished: it will be retried');
   }

@@ -20,6 +20,9 @@ export { SCRIPTS } from './redis/scripts/index.js';
 export {
   type CreateTrialResult,
   type FollowedLogs,
+  LOG_LINE_CHARS,
+  LOG_LINES_KEPT,
+  type LogLine,
   type LogPositions,
   type NewSweep,
   type NewTrial,
@@ -30,6 +33,7 @@ export {
   type Store,
   type SweepStatus,
   type TrainerInfo,
+  type TrialLogs,
   type TrialOutcome,
   type TrialPage,
   type TrialStart,

@@ -27,6 +27,9 @@ export interface Keys {
   attempts(sweepId: string, n: number): string;
   /** HASH step → report JSON, for one attempt of one trial. */
   reports(sweepId: string, n: number, attempt: number): string;
+  /** LIST of one attempt's last output lines (JSON), and the count of lines it ever wrote. */
+  logs(sweepId: string, n: number, attempt: number): string;
+  logCount(sweepId: string, n: number, attempt: number): string;
   /** ZSET trial number → final value of completed trials. */
   leaderboard(sweepId: string): string;
   /** ZSET trial number → the loss a completed trial reported at `step`: what pruning rules compare. */
@@ -51,6 +54,8 @@ export function createKeys(prefix = 'rung:'): Keys {
     trial: (s, n) => `${tag(s)}trial:${n}`,
     attempts: (s, n) => `${tag(s)}trial:${n}:attempts`,
     reports: (s, n, a) => `${tag(s)}trial:${n}:reports:${a}`,
+    logs: (s, n, a) => `${tag(s)}trial:${n}:logs:${a}`,
+    logCount: (s, n, a) => `${tag(s)}trial:${n}:logs:${a}:count`,
     leaderboard: (s) => `${tag(s)}leaderboard`,
     stepPeers: (s, step) => `${tag(s)}peers:${step}`,
     events: (s) => `${tag(s)}events`,

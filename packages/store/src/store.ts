@@ -133,6 +133,27 @@ export interface TrialPage {
   reports?: boolean;
 }
 
+/** One line a trial's trainer wrote. */
+export interface LogLine {
+  /** Milliseconds since the epoch, when the worker read it. */
+  at: number;
+  /** `trainer` (its own log calls, or a command trainer's program output), `stdout`, `stderr`. */
+  stream: 'trainer' | 'stdout' | 'stderr';
+  text: string;
+}
+
+/** A page of a trial's output. */
+export interface TrialLogs {
+  /** The attempt these lines are from. */
+  attempt: number;
+  /** Lines after the cursor asked for, oldest first. */
+  lines: LogLine[];
+  /** The cursor to read on from: the number of lines the attempt has written so far. */
+  next: number;
+  /** Lines between the cursor asked for and the first one given that the cap dropped. */
+  dropped: number;
+}
+
 /** A trainer as a worker announces it: a command trainer with the program it runs. */
 export interface TrainerInfo {
   name: string;
@@ -256,6 +277,23 @@ export interface Store {
   /** Completed trials, best first under `goal`. */
   leaderboard(sweepId: string, goal: Goal, limit: number): Promise<Trial[]>;
 
+  // ---- trial output ----
+
+  /**
+   * Appends lines of an attempt's output, keeping its last `LOG_LINES_KEPT` lines (each cut to
+   * `LOG_LINE_CHARS`). Not fenced: a superseded attempt writes only into its own.
+   */
+  appendLogs(sweepId: string, number: number, attempt: number, lines: LogLine[]): Promise<void>;
+  /**
+   * An attempt's output after line `after` (a cursor: lines written before it; 0 = from the
+   * start), `attempt` defaulting to the trial's current one.
+   */
+  readLogs(
+    sweepId: string,
+    number: number,
+    options?: { attempt?: number; after?: number; limit?: number },
+  ): Promise<TrialLogs>;
+
   // ---- the event log ----
 
   /** Entries of a sweep's log after `after` (exclusive; '0-0' = from the oldest kept). */
@@ -277,6 +315,11 @@ export interface Store {
   /** Workers whose last heartbeat is within its time-to-live, by id. */
   liveWorkers(now: number): Promise<WorkerInfo[]>;
 }
+
+/** The output lines each attempt keeps: older ones are dropped. */
+export const LOG_LINES_KEPT = 1000;
+/** Characters kept of one output line. */
+export const LOG_LINE_CHARS = 2000;
 
 /** The trainers that live workers announce, one entry a name (the first worker's), by name. */
 export async function registeredTrainers(store: Store, now: number): Promise<TrainerInfo[]> {

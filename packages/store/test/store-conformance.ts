@@ -12,7 +12,13 @@ import {
   type TrialState,
 } from '@rung/shared';
 import { describe, expect, it } from 'vitest';
-import { registeredTrainers, type Store, type WorkerInfo } from '../src/index.js';
+import {
+  LOG_LINE_CHARS,
+  LOG_LINES_KEPT,
+  registeredTrainers,
+  type Store,
+  type WorkerInfo,
+} from '../src/index.js';
 import { parseSweepSpecForTest } from './spec-fixture.js';
 
 export interface StoreFactory {
@@ -597,6 +603,70 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect(second.createdSweeps).toEqual([c]);
         expect(second.events.map((e) => [e.sweepId, e.type])).toEqual([[a, 'trial.created']]);
         expect((await store.follow(second.positions, 10)).events).toEqual([]);
+      });
+    });
+
+    describe('trial output', () => {
+      it('keeps each attempt’s lines apart, read on with a cursor past what the cap dropped', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const t = await running(store, id);
+        const line = (text: string, stream: 'stdout' | 'stderr' = 'stdout') => ({
+          at: NOW,
+          stream,
+          text,
+        });
+        await store.appendLogs(id, t.number, t.attempt, [line('epoch 1'), line('oops', 'stderr')]);
+        await store.appendLogs(id, t.number, t.attempt, [line('epoch 2')]);
+        expect(await store.readLogs(id, t.number)).toEqual({
+          attempt: 1,
+          lines: [line('epoch 1'), line('oops', 'stderr'), line('epoch 2')],
+          next: 3,
+          dropped: 0,
+        });
+        expect(await store.readLogs(id, t.number, { after: 2 })).toMatchObject({
+          lines: [line('epoch 2')],
+          next: 3,
+        });
+        expect(await store.readLogs(id, t.number, { after: 3 })).toMatchObject({
+          lines: [],
+          next: 3,
+        });
+        expect(await store.readLogs(id, t.number, { limit: 1 })).toMatchObject({
+          lines: [line('epoch 1')],
+          next: 1,
+        });
+
+        // A new attempt writes its own; the first one's stay readable.
+        const second = await store.startTrial(id, t.number, {
+          workerId: 'w2',
+          jobId: 'j',
+          now: NOW,
+        });
+        if (!second.ok) throw new Error('not started');
+        await store.appendLogs(id, t.number, second.attempt, [line('again')]);
+        expect((await store.readLogs(id, t.number)).lines).toEqual([line('again')]);
+        expect((await store.readLogs(id, t.number, { attempt: 1 })).lines).toHaveLength(3);
+
+        // Past the cap the oldest go, long lines are cut, and the cursor says what was dropped.
+        const many = Array.from({ length: LOG_LINES_KEPT + 5 }, (_, i) => line(`line ${i}`));
+        await store.appendLogs(id, t.number, second.attempt, many);
+        const page = await store.readLogs(id, t.number, { after: 1 });
+        expect(page.next).toBe(LOG_LINES_KEPT + 6);
+        expect(page.lines).toHaveLength(LOG_LINES_KEPT);
+        expect(page.dropped).toBe(5);
+        expect(page.lines[0]?.text).toBe('line 5');
+        await store.appendLogs(id, t.number, second.attempt, [
+          line('x'.repeat(LOG_LINE_CHARS + 10)),
+        ]);
+        const last = (await store.readLogs(id, t.number, { after: page.next })).lines[0]!;
+        expect(last.text).toHaveLength(LOG_LINE_CHARS + 1);
+        expect(await store.readLogs(id, 999)).toEqual({
+          attempt: 0,
+          lines: [],
+          next: 0,
+          dropped: 0,
+        });
       });
     });
 

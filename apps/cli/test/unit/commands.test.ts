@@ -338,3 +338,38 @@ describe('rung status / leaderboard / cancel', () => {
     expect(io.stdout()).toBe('Sweep sw-1 cancelled: 3 created: 2 completed, 1 cancelled\n');
   });
 });
+
+describe('rung logs', () => {
+  it("prints a trial's output and, with --follow, new lines until the trial ends", async () => {
+    let polls = 0;
+    const pages = [
+      { attempt: 1, lines: [{ at: 0, stream: 'stdout', text: 'epoch 1' }], next: 1, dropped: 0 },
+      { attempt: 1, lines: [], next: 1, dropped: 0 },
+      { attempt: 1, lines: [{ at: 0, stream: 'stderr', text: 'Traceback' }], next: 2, dropped: 0 },
+    ];
+    api = await startFakeApi((req) => {
+      if (req.url.startsWith('/v1/sweeps/sw-1/trials/0/logs')) {
+        const after = Number(new URL(req.url, 'http://x').searchParams.get('after'));
+        const page =
+          after >= 2 ? { attempt: 1, lines: [], next: 2, dropped: 0 } : pages[Math.min(polls++, 2)];
+        return { status: 200, body: page };
+      }
+      if (req.url === '/v1/sweeps/sw-1/trials/0') {
+        return {
+          status: 200,
+          body: makeTrial({ number: 0, state: polls >= 3 ? 'failed' : 'running' }),
+        };
+      }
+      return { status: 404, body: { error: { code: 'not_found', message: 'no' } } };
+    });
+    const io = testIo({ RUNG_API_URL: api.url });
+    expect(await main(['logs', 'sw-1', '0', '--follow'], io)).toBe(0);
+    expect(io.stdout()).toBe('epoch 1\nTraceback\n');
+    const once = testIo({ RUNG_API_URL: api.url });
+    polls = 0;
+    expect(await main(['logs', 'sw-1', '0'], once)).toBe(0);
+    expect(once.stdout()).toBe('epoch 1\n');
+    expect(await main(['logs', 'sw-1', 'x'], once)).toBe(1);
+    expect(once.stderr()).toMatch(/trial must be a trial number/);
+  });
+});

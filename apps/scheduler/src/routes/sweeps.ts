@@ -238,6 +238,42 @@ export async function sweepRoutes(
     },
   );
 
+  app.get<{
+    Params: { id: string; number: number };
+    Querystring: { attempt?: number; after?: number; limit?: number };
+  }>(
+    '/v1/sweeps/:id/trials/:number/logs',
+    {
+      schema: {
+        tags: ['trials'],
+        summary: "A trial's output: what its trainer wrote (stdout, stderr, its log calls)",
+        description:
+          'The last 1,000 lines of an attempt (the current one unless `attempt` says), each cut to 2,000 characters. ' +
+          'Read on with `after=next`; `dropped` counts lines between `after` and the first one given that the cap dropped.',
+        params: trialParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            attempt: { type: 'integer', minimum: 1 },
+            after: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { id, number } = req.params;
+      if (!(await store.getTrial(id, number))) {
+        throw new RungError('not_found', `no trial ${number} in sweep ${id}`);
+      }
+      return store.readLogs(id, number, {
+        ...(req.query.attempt !== undefined && { attempt: req.query.attempt }),
+        after: req.query.after ?? 0,
+        limit: req.query.limit ?? MAX_PAGE,
+      });
+    },
+  );
+
   app.get<{ Params: { id: string }; Querystring: { after?: string; limit?: number } }>(
     '/v1/sweeps/:id/events',
     {

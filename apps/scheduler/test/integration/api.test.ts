@@ -297,7 +297,6 @@ describe("W&B's program and command", () => {
     busy: 0,
     trainers: [
       { name: 'mlp' },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
       {
         name: 'my-train',
         program: 'train.py',

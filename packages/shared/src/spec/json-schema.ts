@@ -20,6 +20,7 @@ docs.add(sweepConfigDocSchema.shape.program, {
 });
 docs.add(sweepConfigDocSchema.shape.command, {
   description:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
     "W&B's command: how the program runs, with W&B's macros (default `${env} ${interpreter} ${program} ${args}`).",
 });
 for (const [key, why] of Object.entries(IGNORED_WANDB_KEYS)) {

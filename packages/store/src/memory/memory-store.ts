@@ -30,21 +30,25 @@ import {
   type TrialState,
 } from '@rung/shared';
 import { trialId } from '../keys.js';
-import type {
-  CreateTrialResult,
-  FollowedLogs,
-  LogPositions,
-  NewSweep,
-  NewTrial,
-  ReportOptions,
-  ReportOutcome,
-  StartTrialResult,
-  Store,
-  SweepStatus,
-  TrialOutcome,
-  TrialPage,
-  TrialStart,
-  WorkerInfo,
+import { cutLine, pageOfLogs } from '../logs.js';
+import {
+  type CreateTrialResult,
+  type FollowedLogs,
+  LOG_LINES_KEPT,
+  type LogLine,
+  type LogPositions,
+  type NewSweep,
+  type NewTrial,
+  type ReportOptions,
+  type ReportOutcome,
+  type StartTrialResult,
+  type Store,
+  type SweepStatus,
+  type TrialLogs,
+  type TrialOutcome,
+  type TrialPage,
+  type TrialStart,
+  type WorkerInfo,
 } from '../store.js';
 import { sweepEventFor } from '../sweep-events.js';
 
@@ -56,6 +60,9 @@ export interface MemoryStoreOptions {
 interface AttemptEntry {
   workerId: string;
   startedAt: number;
+  /** The last lines of its output, and how many it ever wrote. */
+  logs: LogLine[];
+  logCount: number;
   endedBy?: TrialState | 'superseded';
   endedAt?: number;
   reports: Map<number, Report>;
@@ -249,7 +256,13 @@ export class MemoryStore implements Store {
       const old = t.attempts.get(t.attempt - 1);
       if (old) Object.assign(old, { endedBy: 'superseded', endedAt: now });
     }
-    t.attempts.set(t.attempt, { workerId, startedAt: now, reports: new Map() });
+    t.attempts.set(t.attempt, {
+      workerId,
+      startedAt: now,
+      reports: new Map(),
+      logs: [],
+      logCount: 0,
+    });
     t.workerId = workerId;
     t.jobId = jobId;
     t.startedAt = now;
@@ -463,6 +476,32 @@ export class MemoryStore implements Store {
     );
     if (goal === 'maximize') ranked.reverse();
     return ranked.slice(0, limit).map(([n]) => toTrial(sweepId, s.trials.get(n)!, false));
+  }
+
+  // ---- trial output ----
+
+  async appendLogs(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    lines: LogLine[],
+  ): Promise<void> {
+    const a = this.sweeps.get(sweepId)?.trials.get(number)?.attempts.get(attempt);
+    if (!a) return;
+    a.logs.push(...lines.map((l) => cutLine(structuredClone(l))));
+    if (a.logs.length > LOG_LINES_KEPT) a.logs.splice(0, a.logs.length - LOG_LINES_KEPT);
+    a.logCount += lines.length;
+  }
+
+  async readLogs(
+    sweepId: string,
+    number: number,
+    options: { attempt?: number; after?: number; limit?: number } = {},
+  ): Promise<TrialLogs> {
+    const t = this.sweeps.get(sweepId)?.trials.get(number);
+    const attempt = options.attempt ?? t?.attempt ?? 0;
+    const a = t?.attempts.get(attempt);
+    return pageOfLogs(attempt, a ? structuredClone(a.logs) : [], a?.logCount ?? 0, options);
   }
 
   // ---- the event log ----

@@ -14,21 +14,25 @@ import type {
 } from '@rung/shared';
 import type { Redis } from 'ioredis';
 import { createKeys, type Keys } from '../keys.js';
-import type {
-  CreateTrialResult,
-  FollowedLogs,
-  LogPositions,
-  NewSweep,
-  NewTrial,
-  ReportOptions,
-  ReportOutcome,
-  StartTrialResult,
-  Store,
-  SweepStatus,
-  TrialOutcome,
-  TrialPage,
-  TrialStart,
-  WorkerInfo,
+import { cutLine, pageOfLogs } from '../logs.js';
+import {
+  type CreateTrialResult,
+  type FollowedLogs,
+  LOG_LINES_KEPT,
+  type LogLine,
+  type LogPositions,
+  type NewSweep,
+  type NewTrial,
+  type ReportOptions,
+  type ReportOutcome,
+  type StartTrialResult,
+  type Store,
+  type SweepStatus,
+  type TrialLogs,
+  type TrialOutcome,
+  type TrialPage,
+  type TrialStart,
+  type WorkerInfo,
 } from '../store.js';
 import { sweepEventFor } from '../sweep-events.js';
 import { attemptOf, countsOf, fieldOf, parseEntry, toSweepView, toTrial } from './codec.js';
@@ -463,6 +467,45 @@ export class RedisStore implements Store {
       reports = ((await rp.exec()) ?? []).map((r) => r[1] as Record<string, string>);
     }
     return found.map(({ n, h }, i) => toTrial(sweepId, n, h, reports[i] ?? {}));
+  }
+
+  // ---- trial output ----
+
+  async appendLogs(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    lines: LogLine[],
+  ): Promise<void> {
+    if (lines.length === 0) return;
+    await this.lua.rungAppendLogs!(
+      this.keys.logs(sweepId, number, attempt),
+      this.keys.logCount(sweepId, number, attempt),
+      LOG_LINES_KEPT,
+      lines.length,
+      ...lines.slice(-LOG_LINES_KEPT).map((l) => JSON.stringify(cutLine(l))),
+    );
+  }
+
+  async readLogs(
+    sweepId: string,
+    number: number,
+    options: { attempt?: number; after?: number; limit?: number } = {},
+  ): Promise<TrialLogs> {
+    const attempt =
+      options.attempt ??
+      Number((await this.redis.hget(this.keys.trial(sweepId, number), 'attempt')) ?? 0);
+    const [kept, count] = (await this.redis
+      .pipeline()
+      .lrange(this.keys.logs(sweepId, number, attempt), 0, -1)
+      .get(this.keys.logCount(sweepId, number, attempt))
+      .exec()) as [[null, string[]], [null, string | null]];
+    return pageOfLogs(
+      attempt,
+      kept[1].map((l) => JSON.parse(l) as LogLine),
+      Number(count[1] ?? 0),
+      options,
+    );
   }
 
   // ---- the event log ----

@@ -1,5 +1,6 @@
 /** Every script of the Redis store, registered once per connection. */
 import type { LuaScript } from '../script.js';
+import { APPEND_LOGS } from './append-logs.js';
 import { CREATE_SWEEP } from './create-sweep.js';
 import { CREATE_TRIAL } from './create-trial.js';
 import { END_TRIALS } from './end-trials.js';
@@ -22,4 +23,5 @@ export const SCRIPTS: readonly LuaScript[] = [
   PAUSE_TRIAL,
   RESUME_TRIAL,
   END_TRIALS,
+  APPEND_LOGS,
 ];
