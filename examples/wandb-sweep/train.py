@@ -14,7 +14,8 @@ import wandb
 parser = argparse.ArgumentParser()
 parser.add_argument("--learning_rate", type=float, default=0.05)
 parser.add_argument("--batch_size", type=int, default=32)
-parser.add_argument("--momentum", type=float, default=0.0)
+# A dotted name, as Hydra-style configs use them: W&B passes it on under that very name.
+parser.add_argument("--optimizer.momentum", type=float, default=0.0)
 parser.add_argument("--epochs", type=int, default=10)
 args = parser.parse_args()
 
@@ -55,7 +56,7 @@ for epoch in range(config.epochs):
             for i, xi in enumerate(x):
                 grad[i] += (p - y) * xi / len(batch)
         for i in range(len(w)):
-            velocity[i] = config.momentum * velocity[i] - config.learning_rate * grad[i]
+            velocity[i] = config["optimizer.momentum"] * velocity[i] - config.learning_rate * grad[i]
             w[i] += velocity[i]
     wandb.log({"epoch": epoch, "train_loss": loss(w, train), "val_loss": loss(w, valid)})
 

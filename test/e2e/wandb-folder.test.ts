@@ -35,6 +35,8 @@ describe('a W&B sweep folder', () => {
     expect(first, output).not.toBeNull();
     expect(Number(first![1])).toBeGreaterThan(0.3);
     expect(Number(first![1])).toBeLessThan(0.7);
-    expect(first![2]).toMatch(/epochs=8 batch_size=\d+ learning_rate=[\d.e-]+ momentum=[\d.e-]+/);
+    expect(first![2]).toMatch(
+      /epochs=8 batch_size=\d+ learning_rate=[\d.e-]+ optimizer.momentum=[\d.e-]+/,
+    );
   });
 });

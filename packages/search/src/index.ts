@@ -71,4 +71,5 @@ export type {
   Params,
   ParamValue,
 } from './space/parameter-spec.js';
-export { buildSpace, nest, type Point, type SearchSpace } from './space/search-space.js';
+export { sameValue } from './space/parameter-spec.js';
+export { buildSpace, type Point, type SearchSpace } from './space/search-space.js';

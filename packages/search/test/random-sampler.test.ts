@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpace } from '../src/index.js';
+import { buildSpace, createRng } from '../src/index.js';
 import { createRandomSampler } from '../src/samplers/random.js';
 import { context } from './sampler-harness.js';
 
@@ -33,5 +33,33 @@ describe('random sampler', () => {
     for (const p of params) counts.set(p.opt, (counts.get(p.opt) ?? 0) + 1);
     expect([...counts.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
     for (const count of counts.values()) expect(Math.abs(count - 1000)).toBeLessThan(120);
+  });
+});
+
+describe("random search with W&B's probabilities", () => {
+  it('draws categorical values by their probabilities', () => {
+    const space = buildSpace({
+      opt: {
+        distribution: 'categorical',
+        values: ['adam', 'sgd', 'rmsprop'],
+        probabilities: [0.7, 0.3, 0],
+      },
+    });
+    const sampler = createRandomSampler();
+    const counts = [0, 0, 0];
+    for (let n = 0; n < 4000; n++) {
+      const point = sampler.suggest({
+        space,
+        history: [],
+        pending: [],
+        rng: createRng(9, n),
+        seed: 9,
+        trialNumber: n,
+      });
+      counts[point![0]!]! += 1;
+    }
+    expect(counts[2]).toBe(0);
+    // 0.7 of 4000 with a binomial sd of ~29: well within 5 sd.
+    expect(Math.abs(counts[0]! - 2800)).toBeLessThan(150);
   });
 });

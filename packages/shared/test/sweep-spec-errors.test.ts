@@ -209,9 +209,20 @@ describe('parseSweepSpec: bad specs name the exact field', () => {
     ],
     // Parameter names
     [
-      'dotted name',
-      { ...base, parameters: { 'optimizer.lr': { value: 1 } } },
-      `parameters."optimizer.lr": parameter names must not contain '.' (nest a group instead)`,
+      'dotted name that is also a group parameter',
+      {
+        ...base,
+        parameters: {
+          'optimizer.lr': { value: 1 },
+          optimizer: { parameters: { lr: { value: 2 } } },
+        },
+      },
+      `parameters.optimizer.parameters.lr: 'optimizer.lr' is also the name of parameters.optimizer.lr: a group's parameter and a dotted name would reach the program as one; rename one`,
+    ],
+    [
+      'dotted name with an empty part',
+      { ...base, parameters: { 'optimizer..lr': { value: 1 } } },
+      `parameters."optimizer..lr": parameter names start with a letter or _ and hold only letters, digits, _ and -, in parts joined by '.'`,
     ],
     [
       'empty name',
@@ -221,7 +232,7 @@ describe('parseSweepSpec: bad specs name the exact field', () => {
     [
       'name with a space',
       { ...base, parameters: { 'learning rate': { value: 1 } } },
-      'parameters.learning rate: parameter names start with a letter or _ and hold only letters, digits, _ and -',
+      "parameters.learning rate: parameter names start with a letter or _ and hold only letters, digits, _ and -, in parts joined by '.'",
     ],
     [
       'reserved name',
@@ -338,14 +349,14 @@ describe('parseSweepSpec: bad specs name the exact field', () => {
       'parameters.p.values: expected a list, got a string',
     ],
     [
-      'list as a value',
-      withParameter({ values: [[64, 64], [128]] }),
-      'parameters.p.values.0: must be a string, a finite number, true, false or null (lists and objects are not supported)',
+      'a value that is not JSON data',
+      withParameter({ values: [[64, Number.NaN], [128]] }),
+      'parameters.p.values.0.1: must be JSON data (got NaN)',
     ],
     [
-      'object as a constant',
-      withParameter({ value: { a: 1 } }),
-      'parameters.p.value: must be a string, a finite number, true, false or null (lists and objects are not supported)',
+      'a list given twice',
+      withParameter({ values: [[64, 64], [128], [64, 64]] }),
+      'parameters.p.values.2: duplicate of values.0',
     ],
     [
       'duplicate values',

@@ -232,19 +232,30 @@ describe('parseSweepSpec: distributions', () => {
     expect(withParameter(entry).spec.parameters.p).toStrictEqual(expected);
   });
 
-  it('reads categorical_w_probabilities as a categorical and warns that weights are ignored', () => {
+  it('reads categorical_w_probabilities as a categorical with its probabilities', () => {
     const { spec, warnings } = withParameter({
       distribution: 'categorical_w_probabilities',
       values: ['a', 'b'],
       probabilities: [0.2, 0.8],
     });
-    expect(spec.parameters.p).toStrictEqual({ distribution: 'categorical', values: ['a', 'b'] });
-    expect(warnings).toEqual([
-      {
-        path: 'parameters.p.probabilities',
-        message: 'ignored: Rung draws categorical values with equal probability',
-      },
-    ]);
+    expect(spec.parameters.p).toStrictEqual({
+      distribution: 'categorical',
+      values: ['a', 'b'],
+      probabilities: [0.2, 0.8],
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it('checks probabilities: one per value, summing to 1, never in a grid', () => {
+    expect(() => withParameter({ values: ['a', 'b'], probabilities: [1] })).toThrow(
+      'parameters.p.probabilities: needs one probability per value: 2 values, 1 probabilities',
+    );
+    expect(() => withParameter({ values: ['a', 'b'], probabilities: [0.5, 0.6] })).toThrow(
+      'parameters.p.probabilities: must sum to 1, got 1.1',
+    );
+    expect(() => withParameter({ values: ['a', 'b'], probabilities: [0.5, 0.5] }, 'grid')).toThrow(
+      'parameters.p.probabilities: grid search tries every value once: probabilities have no meaning there',
+    );
   });
 
   it('warns about log_uniform bounds that look like values rather than exponents', () => {
@@ -360,6 +371,48 @@ describe('parseSweepSpec: early stopping', () => {
   );
 });
 
+describe('parseSweepSpec: values of any JSON (W&B allows lists and objects)', () => {
+  it('searches over lists and objects, handed to the trainer as they are', () => {
+    const { spec } = parseSweepSpec({
+      method: 'grid',
+      trainer: 'mlp',
+      parameters: {
+        layers: { values: [[64, 64], [128]] },
+        schedule: { value: { kind: 'cosine', warmup: 5 } },
+      },
+    });
+    const space = buildSpace(spec.parameters);
+    expect(space.decode([1])).toEqual({ layers: [128], schedule: { kind: 'cosine', warmup: 5 } });
+    expect(space.encode({ layers: [128], schedule: { kind: 'cosine', warmup: 5 } })).toEqual([1]);
+  });
+});
+
+describe('parseSweepSpec: dotted parameter names (W&B and Hydra style)', () => {
+  it('keeps a dotted name as one parameter, passed on under that name', () => {
+    const { spec } = parseSweepSpec({
+      method: 'random',
+      trainer: 'mlp',
+      parameters: {
+        'optimizer.config.learning_rate': { min: 0.001, max: 0.1 },
+        'model.layers.0.units': { values: [16, 32] },
+        optimizer: { parameters: { name: { value: 'adam' } } },
+      },
+    });
+    const space = buildSpace(spec.parameters);
+    expect(space.dimensions.map((d) => d.name)).toEqual([
+      'model.layers.0.units',
+      'optimizer.config.learning_rate',
+    ]);
+    const params = space.decode([1, 0.5]);
+    expect(params).toEqual({
+      'model.layers.0.units': 32,
+      'optimizer.config.learning_rate': 0.0505,
+      optimizer: { name: 'adam' },
+    });
+    expect(space.encode(params)).toEqual([1, 0.5]);
+  });
+});
+
 describe('parseSweepSpec: what runs the trials', () => {
   it('is never a silent default: a spec with neither a trainer nor a program is refused', () => {
     expect(() => parseSweepSpec({ method: 'random', parameters: { x: { value: 1 } } })).toThrow(
@@ -419,7 +472,6 @@ describe('parseSweepSpec: W&B keys Rung ignores', () => {
       'image_uri',
       'metric.impute',
       'metric.impute_while_running',
-      'parameters.x.probabilities',
     ]);
     expect(warnings[0]!.message).toBe('ignored: W&B entities have no meaning in Rung');
     expect(spec.program).toBe('train.py');

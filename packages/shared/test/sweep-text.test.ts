@@ -285,3 +285,37 @@ describe('jsonErrorOffset', () => {
     expect(jsonErrorOffset(text)).toBe(offset);
   });
 });
+
+describe('parseSweepText: W&B’s YAML', () => {
+  it("reads YAML 1.1's yes/no/on/off as booleans, as W&B does, and says so", () => {
+    const text = [
+      'method: grid',
+      'metric: {name: loss}',
+      'trainer: mlp',
+      'parameters:',
+      '  augment: {values: [yes, no]}',
+      '  "data.shuffle": {value: on}',
+      '  name: {values: ["yes", n]}',
+    ].join('\n');
+    const { spec, warnings } = parseSweepText(text);
+    expect(spec.parameters).toStrictEqual({
+      augment: { distribution: 'categorical', values: [true, false] },
+      'data.shuffle': { distribution: 'constant', value: true },
+      name: { distribution: 'categorical', values: ['yes', 'n'] },
+    });
+    expect(warnings).toEqual([
+      {
+        path: 'parameters.augment.values.0',
+        message: "'yes' read as true, as W&B reads YAML (1.1); quote it to keep the string",
+      },
+      {
+        path: 'parameters.augment.values.1',
+        message: "'no' read as false, as W&B reads YAML (1.1); quote it to keep the string",
+      },
+      {
+        path: 'parameters."data.shuffle".value',
+        message: "'on' read as true, as W&B reads YAML (1.1); quote it to keep the string",
+      },
+    ]);
+  });
+});

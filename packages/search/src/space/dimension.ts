@@ -39,6 +39,8 @@ export interface CategoricalDimension {
   readonly kind: 'categorical';
   readonly name: string;
   readonly values: readonly ParamValue[];
+  /** The values' probabilities, when the spec gives them (else all equal). */
+  readonly probabilities?: readonly number[];
 }
 
 export type Dimension = NumericDimension | CategoricalDimension;
@@ -51,7 +53,26 @@ function roundTo(v: number, q: number): number {
 }
 
 export function categoricalDimension(name: string, spec: CategoricalSpec): CategoricalDimension {
-  return { kind: 'categorical', name, values: spec.values };
+  return spec.probabilities
+    ? { kind: 'categorical', name, values: spec.values, probabilities: spec.probabilities }
+    : { kind: 'categorical', name, values: spec.values };
+}
+
+/**
+ * The index a uniform draw u ∈ [0, 1) picks among a categorical's values: by its probabilities
+ * (their cumulative sums), else with equal chances.
+ */
+export function categoricalIndex(dim: CategoricalDimension, u: number): number {
+  const n = dim.values.length;
+  if (!dim.probabilities) return Math.min(n - 1, Math.floor(u * n));
+  let cumulative = 0;
+  for (let i = 0; i < n; i++) {
+    cumulative += dim.probabilities[i]!;
+    if (u < cumulative) return i;
+  }
+  // Rounding may leave the sum a hair under 1: the last value with any weight takes the rest.
+  for (let i = n - 1; i > 0; i--) if (dim.probabilities[i]! > 0) return i;
+  return 0;
 }
 
 export function intDimension(name: string, spec: IntUniformSpec): NumericDimension {

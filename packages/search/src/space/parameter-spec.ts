@@ -7,7 +7,20 @@
  */
 
 /** A value a trial receives for one parameter. */
-export type ParamValue = string | number | boolean | null;
+export type ParamValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly ParamValue[]
+  | { readonly [key: string]: ParamValue };
+
+/** Whether two parameter values are the same (lists and objects compared as JSON). */
+export function sameValue(a: ParamValue | undefined, b: ParamValue | undefined): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** Nested parameters as the trainer receives them: `{ optimizer: { lr: 0.01 } }`. */
 export interface Params {
@@ -21,6 +34,8 @@ export interface ConstantSpec {
 export interface CategoricalSpec {
   distribution: 'categorical';
   values: readonly ParamValue[];
+  /** W&B's weights, one per value, summing to 1: random (and Sobol) search draws by them. */
+  probabilities?: readonly number[];
 }
 /** Integers in [min, max], both inclusive. */
 export interface IntUniformSpec {

@@ -3,7 +3,7 @@
  * mapping between a sampler's `Point` and the nested `Params` a trainer receives.
  */
 import { categoricalDimension, type Dimension, intDimension, realDimension } from './dimension.js';
-import type { ParameterSpecs, Params, ParamValue } from './parameter-spec.js';
+import { type ParameterSpecs, type Params, type ParamValue, sameValue } from './parameter-spec.js';
 
 /**
  * A position in the search space, one number per dimension (in `space.dimensions` order):
@@ -14,7 +14,7 @@ export type Point = readonly number[];
 export interface SearchSpace {
   /** The dimensions samplers search over, in a stable order (constants excluded). */
   readonly dimensions: readonly Dimension[];
-  /** Fixed parameters (`value:` or a single-valued list), by dotted path. */
+  /** Fixed parameters (`value:` or a single-valued list), by dotted name. */
   readonly constants: ReadonlyMap<string, ParamValue>;
   /** Point → nested params (constants included). */
   decode(point: Point): Params;
@@ -22,12 +22,22 @@ export interface SearchSpace {
   encode(params: Params): Point;
   /** A string that is equal for two points exactly when they decode to the same params. */
   key(point: Point): string;
+  /** Where a parameter (by dotted name) sits in the params: its groups' names, then its own. */
+  pathOf(name: string): readonly string[];
 }
 
+/**
+ * @throws Error when two parameters have one dotted name (a group's `lr` in `optimizer`, and a
+ *   parameter named `optimizer.lr`); the spec parser refuses such specs first, naming both.
+ */
 export function buildSpace(specs: ParameterSpecs): SearchSpace {
   const dimensions: Dimension[] = [];
   const constants = new Map<string, ParamValue>();
-  collect(specs, '', dimensions, constants);
+  // Each parameter's place in the params: group names, then its own. A name may hold dots
+  // (W&B allows `optimizer.config.lr`, Hydra style): it stays one key, so the path is kept apart
+  // from the dotted name used for display, ordering and keys.
+  const paths = new Map<string, readonly string[]>();
+  collect(specs, [], dimensions, constants, paths);
 
   const decodeFlat = (point: Point): Map<string, ParamValue> => {
     if (point.length !== dimensions.length) {
@@ -52,12 +62,12 @@ export function buildSpace(specs: ParameterSpecs): SearchSpace {
   return {
     dimensions,
     constants,
-    decode: (point) => nest(decodeFlat(point)),
+    decode: (point) => nest([...decodeFlat(point)].map(([name, v]) => [paths.get(name)!, v])),
     encode(params) {
       return dimensions.map((dim) => {
-        const value = lookup(params, dim.name);
+        const value = lookup(params, paths.get(dim.name)!);
         if (dim.kind === 'categorical') {
-          const index = dim.values.indexOf(value as ParamValue);
+          const index = dim.values.findIndex((v) => sameValue(v, value as ParamValue));
           if (index < 0)
             throw new Error(`${dim.name}: ${JSON.stringify(value)} is not one of the values`);
           return index;
@@ -67,22 +77,33 @@ export function buildSpace(specs: ParameterSpecs): SearchSpace {
       });
     },
     key: (point) => JSON.stringify([...decodeFlat(point).entries()]),
+    pathOf(name) {
+      const path = paths.get(name);
+      if (!path) throw new Error(`${name}: no such parameter`);
+      return path;
+    },
   };
 }
 
 function collect(
   specs: ParameterSpecs,
-  prefix: string,
+  prefix: readonly string[],
   dimensions: Dimension[],
   constants: Map<string, ParamValue>,
+  paths: Map<string, readonly string[]>,
 ): void {
   // Sorted names make the dimension order independent of the order keys were written in.
   for (const name of Object.keys(specs).sort()) {
     const spec = specs[name]!;
-    const path = prefix + name;
+    const at = [...prefix, name];
     if ('parameters' in spec) {
-      collect(spec.parameters, `${path}.`, dimensions, constants);
-    } else if (spec.distribution === 'constant') {
+      collect(spec.parameters, at, dimensions, constants, paths);
+      continue;
+    }
+    const path = at.join('.');
+    if (paths.has(path)) throw new Error(`${path}: two parameters have this name`);
+    paths.set(path, at);
+    if (spec.distribution === 'constant') {
       constants.set(path, spec.value);
     } else if (spec.distribution === 'categorical') {
       if (spec.values.length === 1) constants.set(path, spec.values[0]!);
@@ -96,11 +117,10 @@ function collect(
   }
 }
 
-/** `{ 'a.b': 1, c: 2 }` → `{ a: { b: 1 }, c: 2 }`. */
-export function nest(flat: ReadonlyMap<string, ParamValue>): Params {
+/** `[[['a', 'b'], 1], [['c.d'], 2]]` → `{ a: { b: 1 }, 'c.d': 2 }`. */
+function nest(entries: Iterable<[readonly string[], ParamValue]>): Params {
   const root: Params = {};
-  for (const [path, value] of flat) {
-    const parts = path.split('.');
+  for (const [parts, value] of entries) {
     let node = root;
     for (const part of parts.slice(0, -1)) {
       // Own properties only: a group named like an Object.prototype member must not reach it.
@@ -112,12 +132,12 @@ export function nest(flat: ReadonlyMap<string, ParamValue>): Params {
   return root;
 }
 
-function lookup(params: Params, path: string): ParamValue | Params | undefined {
+function lookup(params: Params, path: readonly string[]): ParamValue | Params | undefined {
   let node: ParamValue | Params | undefined = params;
-  for (const part of path.split('.')) {
+  for (const part of path) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = node[part];
+    node = (node as Params)[part];
   }
-  if (node === undefined) throw new Error(`${path}: missing from params`);
+  if (node === undefined) throw new Error(`${path.join('.')}: missing from params`);
   return node;
 }

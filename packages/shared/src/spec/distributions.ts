@@ -9,15 +9,27 @@ import type {
   ConstantSpec,
   IntUniformSpec,
   NormalSpec,
+  ParamValue,
 } from '@rung/search';
 import { z } from 'zod';
+import { jsonProblem } from './json-data.js';
 
-/** The value of a `value:` parameter or one of `values:`. */
-export const paramValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
-  error: (iss) =>
-    iss.input === undefined
-      ? 'required'
-      : 'must be a string, a finite number, true, false or null (lists and objects are not supported)',
+/** A parameter's value: any JSON data, as W&B allows (a string, a number, a list, an object…). */
+export const paramValueSchema = z.unknown().transform((value, ctx): ParamValue => {
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'required' });
+    return z.NEVER;
+  }
+  const problem = jsonProblem(value, []);
+  if (problem) {
+    ctx.addIssue({
+      code: 'custom',
+      path: problem.path,
+      message: `must be JSON data (${problem.why})`,
+    });
+    return z.NEVER;
+  }
+  return value as ParamValue;
 });
 
 /** W&B's quantum: positive, 1 by default. */
@@ -46,7 +58,10 @@ function constant() {
   );
 }
 
-/** `categorical_w_probabilities` is W&B's name for a categorical with weights, which Rung ignores. */
+/**
+ * A categorical, with W&B's optional `probabilities` (one per value, summing to 1), by which
+ * random search draws; `categorical_w_probabilities` is W&B's name for one that must have them.
+ */
 function categorical<const D extends 'categorical' | 'categorical_w_probabilities'>(
   distribution: D,
 ) {
@@ -56,12 +71,33 @@ function categorical<const D extends 'categorical' | 'categorical_w_probabilitie
     probabilities: distribution === 'categorical' ? probabilities.optional() : probabilities,
   })
     .superRefine((v, ctx) => {
+      if (v.probabilities !== undefined) {
+        if (v.probabilities.length !== v.values.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['probabilities'],
+            message: `needs one probability per value: ${v.values.length} values, ${v.probabilities.length} probabilities`,
+          });
+        } else {
+          const sum = v.probabilities.reduce((a, b) => a + b, 0);
+          if (Math.abs(sum - 1) > 1e-6) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['probabilities'],
+              message: `must sum to 1, got ${sum}`,
+            });
+          }
+        }
+      }
       // A repeated value would make the value → index mapping of samplers ambiguous. One pass
       // with a map: a spec of 100,000s of values must not cost their square.
+      // Lists and objects are compared by content (as JSON), as samplers map values to indices.
       const firstIndex = new Map<unknown, number>();
       v.values.forEach((value, i) => {
-        const first = firstIndex.get(value) ?? i;
-        if (first === i) firstIndex.set(value, i);
+        const key =
+          typeof value === 'object' && value !== null ? `json:${JSON.stringify(value)}` : value;
+        const first = firstIndex.get(key) ?? i;
+        if (first === i) firstIndex.set(key, i);
         else {
           ctx.addIssue({
             code: 'custom',
@@ -71,7 +107,12 @@ function categorical<const D extends 'categorical' | 'categorical_w_probabilitie
         }
       });
     })
-    .transform((v): CategoricalSpec => ({ distribution: 'categorical', values: v.values }));
+    .transform(
+      (v): CategoricalSpec =>
+        v.probabilities === undefined
+          ? { distribution: 'categorical', values: v.values }
+          : { distribution: 'categorical', values: v.values, probabilities: v.probabilities },
+    );
 }
 
 function intUniform() {

@@ -5,10 +5,21 @@ import type { z } from 'zod';
 /** Issues (paths from the spec root) for the parameters a grid cannot enumerate. */
 export function gridIssues(specs: ParameterSpecs): z.core.$ZodIssue[] {
   const issues: z.core.$ZodIssue[] = [];
-  for (const dim of buildSpace(specs).dimensions) {
-    if (dim.kind !== 'numeric' || dim.gridValues !== undefined) continue;
-    // Dimension names are dotted paths through groups: a.b is parameters.a.parameters.b.
-    const path = dim.name.split('.').flatMap((name) => ['parameters', name]);
+  const space = buildSpace(specs);
+  for (const dim of space.dimensions) {
+    // A group's parameter a.b sits at parameters.a.parameters.b (a dotted name at parameters."a.b").
+    const path = space.pathOf(dim.name).flatMap((name) => ['parameters', name]);
+    if (dim.kind === 'categorical') {
+      if (dim.probabilities) {
+        issues.push({
+          code: 'custom',
+          path: [...path, 'probabilities'],
+          message: 'grid search tries every value once: probabilities have no meaning there',
+        });
+      }
+      continue;
+    }
+    if (dim.gridValues !== undefined) continue;
     issues.push({
       code: 'custom',
       path,

@@ -33,15 +33,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-// Parameter names become object keys (nested by `.`) and command-line flags: W&B's own pattern,
-// less the dot.
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+// Parameter names become object keys and command-line flags. W&B allows dotted names
+// (`optimizer.config.lr`, Hydra style): such a name is one key, passed on under that very name.
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 function nameProblem(name: string): string | undefined {
   if (name === '') return 'parameter names must not be empty';
-  if (name.includes('.')) return "parameter names must not contain '.' (nest a group instead)";
   if (!NAME_PATTERN.test(name)) {
-    return 'parameter names start with a letter or _ and hold only letters, digits, _ and -';
+    return "parameter names start with a letter or _ and hold only letters, digits, _ and -, in parts joined by '.'";
   }
   // `constructor`, `__proto__`, … would reach Object.prototype when params are nested.
   if (name in Object.prototype) return `'${name}' is a reserved name`;
@@ -93,7 +92,7 @@ function parseEntry(raw: unknown, depth: number): Outcome<ParsedEntry> {
   if (!distribution.ok) return distribution;
   const parsed = distributionSchemas[distribution.value].safeParse(raw, { error: specErrorMap });
   if (!parsed.success) return { ok: false, issues: parsed.error.issues };
-  return { ok: true, value: { spec: parsed.data, warnings: entryWarnings(raw, parsed.data) } };
+  return { ok: true, value: { spec: parsed.data, warnings: entryWarnings(parsed.data) } };
 }
 
 function parseGroup(raw: Record<string, unknown>, depth: number): Outcome<ParsedEntry> {
@@ -150,14 +149,8 @@ function distributionOf(raw: Record<string, unknown>): Outcome<DistributionName>
   );
 }
 
-function entryWarnings(raw: Record<string, unknown>, spec: ParameterSpec): PendingWarning[] {
+function entryWarnings(spec: ParameterSpec): PendingWarning[] {
   const warnings: PendingWarning[] = [];
-  if (Object.hasOwn(raw, 'probabilities')) {
-    warnings.push({
-      path: ['probabilities'],
-      message: 'ignored: Rung draws categorical values with equal probability',
-    });
-  }
   // W&B's classic trap: log_uniform bounds are exponents, so [0.0001, 0.1] means e^0.0001..e^0.1.
   if (
     'min' in spec &&
@@ -181,10 +174,46 @@ const round = (x: number) => Number(x.toPrecision(4));
  */
 export const parametersSchema = z.unknown().transform((raw, ctx): ParsedParameters => {
   const block = parseBlock(raw, 0);
-  if (block.ok) return block.value;
-  for (const iss of block.issues) ctx.addIssue({ ...iss });
+  if (!block.ok) {
+    for (const iss of block.issues) ctx.addIssue({ ...iss });
+    return z.NEVER;
+  }
+  const clashes = nameClashes(block.value.specs);
+  if (clashes.length === 0) return block.value;
+  for (const iss of clashes) ctx.addIssue({ ...iss });
   return z.NEVER;
 });
+
+/**
+ * Parameters that would reach the trainer under one name: a group's parameter (`optimizer` →
+ * `lr`) and a dotted name (`optimizer.lr`) are both `optimizer.lr` to the program's flags.
+ */
+function nameClashes(specs: ParameterSpecs): z.core.$ZodIssue[] {
+  const seen = new Map<string, PathSegment[]>();
+  const issues: z.core.$ZodIssue[] = [];
+  const walk = (block: ParameterSpecs, at: PathSegment[]) => {
+    for (const [name, spec] of Object.entries(block)) {
+      const path = [...at, name];
+      if ('parameters' in spec) {
+        walk(spec.parameters, [...path, 'parameters']);
+        continue;
+      }
+      const dotted = path.filter((p) => p !== 'parameters').join('.');
+      const earlier = seen.get(dotted);
+      if (earlier) {
+        issues.push({
+          code: 'custom',
+          path,
+          message: `'${dotted}' is also the name of parameters.${earlier.join('.')}: a group's parameter and a dotted name would reach the program as one; rename one`,
+        });
+      } else {
+        seen.set(dotted, path);
+      }
+    }
+  };
+  walk(specs, []);
+  return issues;
+}
 
 /**
  * The same block described as a union, for the JSON Schema only: it documents the accepted

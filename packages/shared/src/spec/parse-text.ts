@@ -8,6 +8,7 @@ import type { SpecWarning } from '../sweep.js';
 import { markFloatBounds } from './float-bounds.js';
 import { jsonErrorOffset } from './json-error-offset.js';
 import { type ParsedSweep, parseSweepSpec } from './sweep-schema.js';
+import { readYaml11Booleans } from './yaml11-booleans.js';
 
 /** The text formats a sweep spec may come in. */
 export type SpecFormat = 'json' | 'yaml';
@@ -57,10 +58,12 @@ function readJson(text: string): Document {
 function readYaml(text: string): Document {
   let doc: YamlDocument;
   let value: unknown;
+  let booleans: SpecWarning[] = [];
   try {
     // `merge` reads `<<:` keys as YAML 1.1 did, as W&B (PyYAML) users expect.
     doc = parseDocument(text, { prettyErrors: true, merge: true });
     if (doc.errors.length) throw new SpecError(doc.errors.map(yamlIssue));
+    booleans = readYaml11Booleans(doc);
     value = doc.toJS({ maxAliasCount: 100 });
     markFloatBounds(doc, value);
   } catch (error) {
@@ -69,7 +72,7 @@ function readYaml(text: string): Document {
     const why = error instanceof Error ? error.message : String(error);
     throw new SpecError([{ path: DOCUMENT, message: `invalid YAML (${why})` }], { cause: error });
   }
-  return { value, warnings: doc.warnings.map(yamlIssue) };
+  return { value, warnings: [...doc.warnings.map(yamlIssue), ...booleans] };
 }
 
 /** A YAML error or warning as `line L, column C: what`. */

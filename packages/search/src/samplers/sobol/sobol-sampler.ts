@@ -3,6 +3,8 @@
  * QMCSampler). Low discrepancy covers the space more evenly than random search for the same
  * number of trials, which is what a first exploration or a sensitivity study wants.
  */
+
+import { categoricalIndex } from '../../space/dimension.js';
 import type { Point } from '../../space/search-space.js';
 import type { Sampler } from '../sampler.js';
 import { SOBOL_MAX_DIMENSION } from './direction-numbers.js';
@@ -16,7 +18,8 @@ import { createSobolSequence, type SobolSequence } from './sequence.js';
  *   never collide and a result does not depend on timing or on the order of suggestions.
  * - Numeric dimensions take the coordinate as their unit coordinate u (the prior's CDF), so the
  *   sequence is spread evenly in the prior's probability, not in raw value.
- * - Categorical dimensions take index floor(u · n).
+ * - Categorical dimensions take index floor(u · n), or the value whose share of the probabilities
+ *   (cumulative) holds u, when the spec gives them.
  * - History and pending trials are not consulted: the index already makes points distinct.
  *
  * Throws when the space has more dimensions than the embedded direction numbers cover.
@@ -40,9 +43,7 @@ export function createSobolSampler(): Sampler {
       }
       const u = cached.sequence.point(ctx.trialNumber);
       const point: Point = dims.map((dim, i) =>
-        dim.kind === 'categorical'
-          ? Math.min(dim.values.length - 1, Math.floor(u[i]! * dim.values.length))
-          : u[i]!,
+        dim.kind === 'categorical' ? categoricalIndex(dim, u[i]!) : u[i]!,
       );
       return point;
     },
