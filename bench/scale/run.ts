@@ -10,13 +10,14 @@ import { parseArgs } from 'node:util';
 import { startLocalRedis } from '@rung/store';
 import { list, positiveInt, runMain, userPath, writeText } from '../search/cli.js';
 import { type CancelFigures, measureCancel } from './cancel.js';
+import { type GapFigures, measureGaps } from './gap.js';
 import { type HealthFigures, measureHealth } from './health.js';
 import { measureSchedulerMemory } from './memory.js';
 import { measureOverhead, type OverheadFigures } from './overhead.js';
 import { measurePass, type PassFigures } from './pass.js';
 import { measureReports, type ReportFigures } from './reports.js';
 
-const PARTS = ['overhead', 'pass', 'reports', 'memory', 'health', 'cancel'] as const;
+const PARTS = ['overhead', 'gap', 'pass', 'reports', 'memory', 'health', 'cancel'] as const;
 
 const USAGE = `usage: npm run bench:scale -- [--parts ${PARTS.join(',')}] [--trials N] [--slots S]
          [--seconds T] [--sweeps K] [--history H] [--rate R] [--out file.json]
@@ -31,6 +32,7 @@ const USAGE = `usage: npm run bench:scale -- [--parts ${PARTS.join(',')}] [--tri
   --rate     reports: reports per second from 64 trials (default 5000)
   health: /healthz latency while a 300-trial GP sweep suggests and 1 MB specs are submitted
   cancel: cancelling a sweep whose 50,000 trials are all queued, with their jobs
+  gap: dead time on a slot between two trials (sleep and mlp trainers, 30 trials each)
   --out      also write the figures as JSON`;
 
 export interface ScaleResult {
@@ -41,6 +43,7 @@ export interface ScaleResult {
   schedulerLoadS?: number;
   health?: HealthFigures;
   cancel?: CancelFigures;
+  gaps?: GapFigures[];
 }
 
 function progress(line: string): void {
@@ -87,7 +90,8 @@ async function main(argv: string[]): Promise<void> {
       onProgress: progress,
     });
   }
-  if (parts.some((p) => p !== 'overhead')) {
+  if (parts.includes('gap')) result.gaps = await measureGaps(30, progress);
+  if (parts.some((p) => p !== 'overhead' && p !== 'gap')) {
     const dir = mkdtempSync(join(tmpdir(), 'rung-bench-redis-'));
     const redis = await startLocalRedis({ dir });
     try {
@@ -164,6 +168,11 @@ export function renderTable(r: ScaleResult): string {
     const h = r.health;
     rows.push(
       `| /healthz while a 300-trial GP sweep suggests (${h.gpSuggestions} suggestions) and ${h.bigSpecs} specs of 1 MB are validated (${h.bigSpecMs} ms each) | p50 ${h.p50Ms} ms, p99 **${h.p99Ms} ms**, max ${h.maxMs} ms (${h.polls} polls) | p99 ≤ 50 ms |`,
+    );
+  }
+  for (const g of r.gaps ?? []) {
+    rows.push(
+      `| slot gap, ${g.trainer} trainer (${g.trials} trials on 1 slot): one trial's end to the next one's trainer ready | p50 **${g.p50Ms} ms**, p90 ${g.p90Ms} ms, max ${g.maxMs} ms | ≤ 100 ms p50 |`,
     );
   }
   if (r.cancel) {

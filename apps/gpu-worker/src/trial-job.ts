@@ -104,7 +104,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         else child.kill('SIGKILL');
       },
       onReady: async (backend) => {
-        await store.setTrialBackend(sweepId, number, attempt, backend);
+        await store.setTrialBackend(sweepId, number, attempt, backend, clock());
       },
       onReport: async (step, metrics) => {
         if (stoppedAs) return;
@@ -160,9 +160,6 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const outcome = await proc.done.finally(() => output.close());
   if (deps.isShuttingDown?.() && !stoppedAs && outcome.kind !== 'result') {
     throw new Error('worker shut down before the trial finished: it will be retried');
-  }
-  if ('backend' in outcome && outcome.backend) {
-    await store.setTrialBackend(sweepId, number, attempt, outcome.backend);
   }
   if (stoppedAs) return stoppedAs;
 

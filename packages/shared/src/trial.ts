@@ -58,6 +58,8 @@ export interface Trial {
   attempt: number;
   createdAt: number;
   startedAt?: number;
+  /** When the current attempt's trainer was loaded and began training. */
+  readyAt?: number;
   finishedAt?: number;
 }
 

@@ -223,12 +223,16 @@ export interface Store {
   createTrial(sweepId: string, trial: NewTrial): Promise<CreateTrialResult>;
   /** A worker takes a queued trial, or a running one whose job was redelivered: a new attempt. */
   startTrial(sweepId: string, number: number, start: TrialStart): Promise<StartTrialResult>;
-  /** Records the runtime (tfjs backend, `command`, …) an attempt runs on. False when not ours. */
+  /**
+   * Records that an attempt's trainer is loaded and training (`readyAt`), and the runtime it runs
+   * on (tfjs backend, `none`, …). False when the attempt is not the trial's running one.
+   */
   setTrialBackend(
     sweepId: string,
     number: number,
     attempt: number,
     backend: string,
+    now: number,
   ): Promise<boolean>;
   /**
    * Stores one report of a running attempt (a step sent twice is stored once), logs

@@ -296,8 +296,14 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         const first = await running(store, id);
         await store.report(id, first.number, first.attempt, report(1, 0.9), { metric });
         await store.report(id, first.number, first.attempt, report(2, 0.8), { metric });
-        expect(await store.setTrialBackend(id, first.number, first.attempt, 'wasm')).toBe(true);
+        expect(await store.setTrialBackend(id, first.number, first.attempt, 'wasm', NOW + 5)).toBe(
+          true,
+        );
 
+        expect(await store.getTrial(id, first.number)).toMatchObject({
+          backend: 'wasm',
+          readyAt: NOW + 5,
+        });
         // The job is redelivered: a new attempt, a clean series.
         const second = await store.startTrial(id, first.number, {
           workerId: 'w2',
@@ -311,7 +317,9 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         ).toEqual({
           state: 'superseded',
         });
-        expect(await store.setTrialBackend(id, first.number, first.attempt, 'cpu')).toBe(false);
+        expect(await store.setTrialBackend(id, first.number, first.attempt, 'cpu', NOW)).toBe(
+          false,
+        );
         expect(
           await store.finishTrial(id, first.number, first.attempt, {
             state: 'completed',
@@ -331,6 +339,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         const trial = await store.getTrial(id, first.number, { attempts: true });
         expect(trial).toMatchObject({ state: 'pruned', attempt: 2, workerId: 'w2', lastStep: 1 });
         expect(trial?.backend).toBeUndefined();
+        expect(trial?.readyAt).toBeUndefined();
         expect(trial?.reports.map((r) => r.step)).toEqual([1]);
         expect(trial?.attempts).toEqual([
           expect.objectContaining({

@@ -56,6 +56,25 @@ describe('mlp trainer', () => {
     expect(result).toEqual(last);
   });
 
+  it('leaves no tensor behind, so its process can run the next trial (it is reusable)', async () => {
+    const before = tf.memory().numTensors;
+    const first = context(SMALL, 5);
+    await train({ dropout: 0.2 }, first.ctx);
+    expect(tf.memory().numTensors).toBe(before);
+    // Stopped halfway, a divergence, or a bad parameter: nothing left behind either.
+    const stopped = context(SMALL, 5, (step, abort) => step === 2 && abort.abort());
+    await train({}, stopped.ctx);
+    await expect(
+      train({ learning_rate: 100, optimizer: 'sgd' }, context(SMALL).ctx),
+    ).rejects.toThrow();
+    await expect(train({ units: 3 }, context(SMALL).ctx)).rejects.toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    // And the same seed gives the same curve in a process that trained before.
+    const again = context(SMALL, 5);
+    await train({ dropout: 0.2 }, again.ctx);
+    expect(again.reports).toEqual(first.reports);
+  });
+
   it('gives the same curve for the same seed, and another for another seed', async () => {
     const run = async (seed: number) => {
       const { ctx, reports } = context({ samples: 300, epochs: 2 }, seed);

@@ -44,6 +44,7 @@ const TRIAL_FIELDS = [
   'attempt',
   'createdAt',
   'startedAt',
+  'readyAt',
   'finishedAt',
 ] as const;
 

@@ -78,6 +78,7 @@ interface TrialEntry {
   workerId?: string;
   jobId?: string;
   startedAt?: number;
+  readyAt?: number;
   finishedAt?: number;
   value?: number;
   lastStep?: number;
@@ -268,6 +269,7 @@ export class MemoryStore implements Store {
     t.startedAt = now;
     delete t.lastStep;
     delete t.backend;
+    delete t.readyAt;
     this.move(s, t, previous, 'running');
     this.log(s, now, { type: 'trial.started', number, attempt: t.attempt, workerId });
     return { ok: true, attempt: t.attempt };
@@ -278,10 +280,12 @@ export class MemoryStore implements Store {
     number: number,
     attempt: number,
     backend: string,
+    now: number,
   ): Promise<boolean> {
     const t = this.sweeps.get(sweepId)?.trials.get(number);
     if (t?.state !== 'running' || t.attempt !== attempt) return false;
     t.backend = backend;
+    t.readyAt = now;
     return true;
   }
 
@@ -648,6 +652,7 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.jobId !== undefined) view.jobId = t.jobId;
   if (t.backend !== undefined) view.backend = t.backend;
   if (t.startedAt !== undefined) view.startedAt = t.startedAt;
+  if (t.readyAt !== undefined) view.readyAt = t.readyAt;
   if (t.finishedAt !== undefined) view.finishedAt = t.finishedAt;
   return view;
 }

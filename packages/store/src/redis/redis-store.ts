@@ -244,11 +244,13 @@ export class RedisStore implements Store {
     number: number,
     attempt: number,
     backend: string,
+    now: number,
   ): Promise<boolean> {
     const r = await this.lua.rungSetTrialBackend!(
       this.keys.trial(sweepId, number),
       attempt,
       backend,
+      now,
     );
     return r === 1;
   }

@@ -16,6 +16,12 @@ import { Mlp, makeOptimizer } from './mlp-model.js';
 /** This trainer runs on TensorFlow.js: the trial process selects a backend first. */
 export const tfjs = true;
 
+/**
+ * It disposes every tensor it makes (tested), so its process, TensorFlow.js loaded, can train the
+ * slot's next trial: no fork and no second or so of loading between trials.
+ */
+export const reusable = true;
+
 /** Metrics of one epoch, as reported. */
 export interface MlpEpochMetrics extends TrainResult {
   loss: number;

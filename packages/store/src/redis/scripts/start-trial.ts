@@ -21,7 +21,7 @@ if cur == 'running' then
 end
 redis.call('HSET', KEYS[5], attempt .. ':workerId', ARGV[4], attempt .. ':startedAt', ARGV[1])
 redis.call('HSET', KEYS[4], 'workerId', ARGV[4], 'startedAt', ARGV[1], 'jobId', ARGV[6])
-redis.call('HDEL', KEYS[4], 'lastStep', 'backend')
+redis.call('HDEL', KEYS[4], 'lastStep', 'backend', 'readyAt')
 move_trial(KEYS[4], KEYS[2], KEYS[3], ARGV[3], cur, 'running')
 append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.started',
   '{"number":' .. ARGV[3] .. ',"attempt":' .. attempt .. ',"workerId":' .. ARGV[5] .. '}')
