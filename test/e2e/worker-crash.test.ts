@@ -1,7 +1,7 @@
 /**
  * At-least-once delivery, exactly-once effect: a worker killed with SIGKILL mid-trial loses its
- * job lock, BullMQ hands the job to the other worker, and the trial runs again to completion under
- * a new attempt — counted once, never lost.
+ * job lock, BullMQ hands the job to the other worker, and the trial goes on under a new attempt
+ * from its last checkpoint — counted once, never lost, no epoch trained or reported twice.
  */
 import type { SweepView, Trial } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('a worker killed mid-trial', () => {
-  it('has its trial retried by another worker and counted once', async () => {
+  it('has its trial resumed from its checkpoint by another worker, and counted once', async () => {
     const res = await fetch(`${cluster.api}/v1/sweeps`, {
       method: 'POST',
       headers: { 'content-type': 'application/yaml' },
@@ -52,12 +52,19 @@ run_cap: 1
       90_000,
       cluster.logs,
     );
-    const [trial] = ((await (await fetch(trialsUrl)).json()) as { trials: Trial[] }).trials;
-    expect(trial?.state).toBe('completed');
-    expect(trial?.attempt).toBe(2);
-    expect(trial?.workerId).toBe(`w${1 - victimIndex}`);
-    // The rerun rewrote the curve step by step: every epoch once, none missing.
-    expect(trial?.reports.map((r) => r.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const trial = (await (await fetch(`${trialsUrl}/0`)).json()) as Trial;
+    expect(trial.state).toBe('completed');
+    expect(trial.attempt).toBe(2);
+    expect(trial.workerId).toBe(`w${1 - victimIndex}`);
+    // The curve goes on where the checkpoint left it: every epoch once, none missing.
+    expect(trial.reports.map((r) => r.step)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(trial.checkpoint).toMatchObject({ step: 12, attempt: 2 });
+    // The epochs up to the checkpoint were kept from the first attempt, not trained again.
+    const [killed, retried] = trial.attempts!;
+    const kept = trial.reports.filter((r) => r.at < retried!.startedAt);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept).toEqual(killed!.reports.slice(0, kept.length));
+    expect(cluster.logs()).toMatch(/resuming from checkpoint/);
     expect(done).toMatchObject({ state: 'completed', stopReason: 'run_cap' });
     expect(done.counts).toMatchObject({ completed: 1, running: 0, failed: 0 });
   });

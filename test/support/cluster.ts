@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../packages/store/src/local-redis-server.js';
@@ -42,6 +43,8 @@ export async function startCluster(
     RUNG_GPUS: 'none',
     RUNG_CPU_SLOTS: '1',
     RUNG_SHUTDOWN_GRACE_MS: '2000',
+    // One folder for all the cluster's workers, as a shared volume would be.
+    RUNG_CHECKPOINT_ROOT: mkdtempSync(join(tmpdir(), 'rung-e2e-checkpoints-')),
     LOG_LEVEL: 'info',
     ...opts.env,
   };

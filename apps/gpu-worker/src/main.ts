@@ -3,10 +3,12 @@
  * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
- * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts), LOG_LEVEL.
+ * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts),
+ * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
  */
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import {
   createLogger,
   intFromEnv,
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
   const lockMs = intFromEnv(env, 'RUNG_JOB_LOCK_MS', 30_000, 1000, 600_000);
   const catalog = new TrainerCatalog(
     env.RUNG_WORKER_CONFIG ? loadWorkerConfig(env.RUNG_WORKER_CONFIG, listTrainers()) : [],
+  );
+  // Shared by every worker of a cluster (a network volume), a retried trial resumes on any of them.
+  const checkpointRoot = path.resolve(
+    env.RUNG_CHECKPOINT_ROOT || path.join('.rung', 'checkpoints'),
   );
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
   const pool = SlotPool.fromGpus(gpus, cpuSlots);
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
           slot,
           spares,
           catalog,
+          checkpointRoot,
           logger,
           isShuttingDown: () => shuttingDown,
           onProcess: (proc, done) => {

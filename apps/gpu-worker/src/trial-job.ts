@@ -6,6 +6,8 @@
  * Trainer failures are trial states (failed, with the reason), not job failures: the job itself
  * throws only when Redis is unreachable, so BullMQ retries infrastructure errors and nothing else.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { StepValue } from '@rung/search';
 import { type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
@@ -22,6 +24,8 @@ export interface TrialJobDeps {
   /** The queue job carrying this run, recorded on the trial so a lost job can be noticed. */
   jobId: string;
   slot: Slot;
+  /** Where trials keep their checkpoints: `<root>/<sweep>/<trial number>`. */
+  checkpointRoot: string;
   logger: Logger;
   /** @defaultValue Date.now */
   clock?: () => number;
@@ -75,16 +79,44 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const pruner = createPruner(sweep.spec.pruner);
   logger.info({ attempt, params: job.params }, 'trial started');
 
+  /** The trial's losses by step: what the rule judges, and the curve its peers see if it completes. */
+  const losses: StepValue[] = [];
+  let lastValue: number | undefined;
+  const metricOf = (metrics: Record<string, number>): number | undefined => {
+    const raw = metrics[metric.name];
+    return typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
+  };
+
+  // An earlier attempt's checkpoint: go on from it, with the trial's reports up to its step.
+  const checkpointDir = path.join(deps.checkpointRoot, sweepId, String(number));
+  let resumeStep: number | undefined;
+  if (start.checkpoint && !existsSync(checkpointDir)) {
+    logger.warn(
+      { checkpoint: start.checkpoint, checkpointDir },
+      'checkpoint not found on this worker (is RUNG_CHECKPOINT_ROOT shared?): starting over',
+    );
+  } else if (start.checkpoint) {
+    const kept = await store.resumeFromCheckpoint(sweepId, number, attempt, start.checkpoint);
+    if (kept) {
+      resumeStep = start.checkpoint.step;
+      for (const r of kept) {
+        const value = metricOf(r.metrics);
+        if (value === undefined) continue;
+        lastValue = value;
+        losses.push({ step: r.step, loss: toLoss(value, metric.goal) });
+      }
+      logger.info({ step: resumeStep }, 'resuming from checkpoint');
+    }
+  }
+
   const output = new TrialOutput(
     (lines) => store.appendLogs(sweepId, number, attempt, lines),
     (err) => logger.warn({ err }, 'trial output not stored'),
   );
 
-  /** The trial's losses by step: what the rule judges, and the curve its peers see if it completes. */
-  const losses: StepValue[] = [];
-  let lastValue: number | undefined;
   let stoppedAs: 'pruned' | 'cancelled' | 'superseded' | undefined;
   let warnedMissingMetric = false;
+  let warnedReplayedStep = false;
 
   const proc = startTrialProcess(
     {
@@ -92,6 +124,8 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       trainer: (deps.catalog ?? new TrainerCatalog()).sourceFor(job.trainer),
       params: job.params,
       seed: job.seed,
+      checkpointDir,
+      ...(resumeStep !== undefined && { resumeStep }),
       env: deps.slot.env,
       onLog: (line, source) => {
         // Kept with the trial (GET …/trials/:n/logs, `rung logs`); the worker's own log only
@@ -106,10 +140,25 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       onReady: async (backend) => {
         await store.setTrialBackend(sweepId, number, attempt, backend, clock());
       },
+      onCheckpoint: async (step) => {
+        // Refused once the attempt is no longer the trial's running one.
+        await store.recordCheckpoint(sweepId, number, attempt, {
+          path: checkpointDir,
+          step,
+          now: clock(),
+        });
+      },
       onReport: async (step, metrics) => {
         if (stoppedAs) return;
-        const raw = metrics[metric.name];
-        const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : undefined;
+        if (resumeStep !== undefined && step <= resumeStep) {
+          // The trial has this step from before the checkpoint: a step is never reported twice.
+          if (!warnedReplayedStep) {
+            logger.warn({ step, resumeStep }, 'report at or before the checkpoint ignored');
+            warnedReplayedStep = true;
+          }
+          return;
+        }
+        const value = metricOf(metrics);
         if (value === undefined && !warnedMissingMetric) {
           logger.warn({ metric: metric.name, step }, 'report lacks the sweep metric');
           warnedMissingMetric = true;

@@ -52,4 +52,4 @@ export type {
   SweepSpec,
   TrainerSpec,
 } from './sweep.js';
-export type { Attempt, Report, SweepView, Trial } from './trial.js';
+export type { Attempt, Report, SweepView, Trial, TrialCheckpoint } from './trial.js';

@@ -25,6 +25,21 @@ export interface Attempt {
   endedAt?: number;
 }
 
+/**
+ * The last checkpoint a trial's trainer saved: a retried attempt (or a promoted paused trial)
+ * resumes from it and reports from the step after it.
+ */
+export interface TrialCheckpoint {
+  /** The trial's checkpoint folder, as the worker that saved it sees it. */
+  path: string;
+  /** The last step whose state it holds. */
+  step: number;
+  /** The attempt whose reports hold the trial's steps up to `step`. */
+  attempt: number;
+  /** Milliseconds since the epoch, when it was announced. */
+  at: number;
+}
+
 /** A trial as the store holds it and the API shows it. */
 export interface Trial {
   id: string;
@@ -61,6 +76,8 @@ export interface Trial {
   /** When the current attempt's trainer was loaded and began training. */
   readyAt?: number;
   finishedAt?: number;
+  /** The last checkpoint its trainer saved, when it saves any. */
+  checkpoint?: TrialCheckpoint;
 }
 
 /** A sweep as the API and CLI show it. */

@@ -24,6 +24,7 @@ export {
   LOG_LINES_KEPT,
   type LogLine,
   type LogPositions,
+  type NewCheckpoint,
   type NewSweep,
   type NewTrial,
   type ReportOptions,

@@ -43,6 +43,7 @@ import type {
   SweepState,
   SweepView,
   Trial,
+  TrialCheckpoint,
   TrialState,
 } from '@rung/shared';
 
@@ -83,8 +84,20 @@ export interface TrialStart {
 }
 
 export type StartTrialResult =
-  | { ok: true; attempt: number }
+  | {
+      ok: true;
+      attempt: number;
+      /** The checkpoint an earlier attempt saved: the new one may resume from it. */
+      checkpoint?: TrialCheckpoint;
+    }
   | { ok: false; state: TrialState | 'missing' };
+
+/** A checkpoint a running attempt's trainer announces. */
+export interface NewCheckpoint {
+  path: string;
+  step: number;
+  now: number;
+}
 
 /** What a report needs besides the report: where the metric is, and what the pruning rule asks. */
 export interface ReportOptions {
@@ -245,6 +258,28 @@ export interface Store {
     report: Report,
     options: ReportOptions,
   ): Promise<ReportOutcome>;
+  /**
+   * Records the checkpoint a running attempt's trainer saved (replacing the trial's last one).
+   * False when the attempt is not the trial's running one.
+   */
+  recordCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: NewCheckpoint,
+  ): Promise<boolean>;
+  /**
+   * A new attempt resumes from `checkpoint` (what `startTrial` gave it): the reports of the
+   * checkpoint's attempt up to its step become the first of this attempt's, so the trial's series
+   * goes on where the checkpoint left it, and the checkpoint now belongs to this attempt. Returns
+   * those reports, or undefined when refused (not the running attempt, or the checkpoint changed).
+   */
+  resumeFromCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: TrialCheckpoint,
+  ): Promise<Report[] | undefined>;
   /** Ends a running attempt: completed (leaderboard, step peers), pruned or failed. */
   finishTrial(
     sweepId: string,

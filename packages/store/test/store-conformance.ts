@@ -384,6 +384,107 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       });
     });
 
+    describe('checkpoints', () => {
+      it('are recorded by the running attempt only, and offered to the next attempt', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const first = await running(store, id);
+        const where = { path: '/ckpt/t0', now: NOW + 3 };
+        for (const step of [1, 2, 3]) {
+          await store.report(id, first.number, first.attempt, report(step, 1 / step), { metric });
+        }
+        expect(
+          await store.recordCheckpoint(id, first.number, first.attempt, { ...where, step: 2 }),
+        ).toBe(true);
+        const saved = { path: '/ckpt/t0', step: 2, attempt: first.attempt, at: NOW + 3 };
+        expect((await store.getTrial(id, first.number))?.checkpoint).toEqual(saved);
+
+        const second = await store.startTrial(id, first.number, {
+          workerId: 'w2',
+          jobId: 'j2',
+          now: NOW + 10,
+        });
+        expect(second).toEqual({ ok: true, attempt: first.attempt + 1, checkpoint: saved });
+        // The superseded attempt can no longer move the checkpoint.
+        expect(
+          await store.recordCheckpoint(id, first.number, first.attempt, { ...where, step: 3 }),
+        ).toBe(false);
+        expect((await store.getTrial(id, first.number))?.checkpoint).toEqual(saved);
+      });
+
+      it('let a resumed attempt go on with the series up to the checkpoint, no step twice', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const first = await running(store, id);
+        for (const step of [1, 2, 3]) {
+          await store.report(id, first.number, first.attempt, report(step, 1 / step), { metric });
+        }
+        const where = { path: '/ckpt/t0', step: 2, now: NOW + 3 };
+        await store.recordCheckpoint(id, first.number, first.attempt, where);
+        const second = await store.startTrial(id, first.number, {
+          workerId: 'w2',
+          jobId: 'j2',
+          now: NOW + 10,
+        });
+        if (!second.ok || !second.checkpoint) throw new Error('no checkpoint offered');
+        // A stale view of the checkpoint is refused.
+        expect(
+          await store.resumeFromCheckpoint(id, first.number, second.attempt, {
+            ...second.checkpoint,
+            step: 3,
+          }),
+        ).toBeUndefined();
+        const resumed = await store.resumeFromCheckpoint(
+          id,
+          first.number,
+          second.attempt,
+          second.checkpoint,
+        );
+        expect(resumed?.map((r) => [r.step, r.metrics.val_loss])).toEqual([
+          [1, 1],
+          [2, 0.5],
+        ]);
+        expect(await store.getTrial(id, first.number)).toMatchObject({
+          lastStep: 2,
+          checkpoint: { step: 2, attempt: second.attempt },
+        });
+        await store.report(id, first.number, second.attempt, report(3, 0.3), { metric });
+
+        // The second attempt dies before saving another checkpoint: the third resumes from the
+        // same one, with the same series.
+        const third = await store.startTrial(id, first.number, {
+          workerId: 'w3',
+          jobId: 'j3',
+          now: NOW + 20,
+        });
+        if (!third.ok || !third.checkpoint) throw new Error('no checkpoint offered');
+        expect(third.checkpoint).toMatchObject({ step: 2, attempt: second.attempt });
+        const again = await store.resumeFromCheckpoint(
+          id,
+          first.number,
+          third.attempt,
+          third.checkpoint,
+        );
+        expect(again?.map((r) => r.step)).toEqual([1, 2]);
+        await store.report(id, first.number, third.attempt, report(3, 0.25), { metric });
+        const trial = await store.getTrial(id, first.number, { attempts: true });
+        expect(trial?.reports.map((r) => [r.step, r.metrics.val_loss])).toEqual([
+          [1, 1],
+          [2, 0.5],
+          [3, 0.25],
+        ]);
+        expect(trial?.attempts?.map((a) => a.reports.map((r) => r.step))).toEqual([
+          [1, 2, 3],
+          [1, 2, 3],
+          [1, 2, 3],
+        ]);
+        // Only the attempt that owns the running trial may resume.
+        expect(
+          await store.resumeFromCheckpoint(id, first.number, second.attempt, third.checkpoint),
+        ).toBeUndefined();
+      });
+    });
+
     describe('one call per report', () => {
       it('stores a report once however often it is sent, and refuses a trial that is not running', async () => {
         const store = await factory.make();

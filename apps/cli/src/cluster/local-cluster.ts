@@ -184,6 +184,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
           REDIS_URL: redisUrl,
           RUNG_WORKER_ID: name,
           RUNG_CPU_SLOTS: String(opts.cpuSlots),
+          RUNG_CHECKPOINT_ROOT: env.RUNG_CHECKPOINT_ROOT || join(stateDir, 'checkpoints'),
         },
         logFile: join(logsDir, `${name}.log`),
       });

@@ -1,11 +1,17 @@
 """Rung's helper for command trainers: one file, standard library only.
 
     import rung
-    params = rung.params()               # this trial's parameters
-    for epoch in range(1, 11):
+    params = rung.params()                   # this trial's parameters
+    start = 1
+    if rung.resume_from():                   # an earlier attempt saved a checkpoint
+        load_state(rung.resume_from())
+        start = rung.resume_step() + 1
+    for epoch in range(start, 11):
         loss = train_one_epoch(params)
-        rung.report(epoch, val_loss=loss)  # one report per step
-        if rung.should_stop():             # pruned or cancelled: save and leave
+        rung.report(epoch, val_loss=loss)      # one report per step
+        save_state(rung.checkpoint_dir())
+        rung.checkpoint_saved(epoch)           # a retry resumes from here
+        if rung.should_stop():                 # pruned or cancelled: leave
             break
 
 Outside Rung (no RUNG_* variables) it still works: reports are printed as JSON lines.
@@ -15,7 +21,17 @@ import os
 import signal
 import sys
 
-__all__ = ["params", "report", "should_stop", "checkpoint_dir", "resume_from", "trial_id", "seed"]
+__all__ = [
+    "params",
+    "report",
+    "should_stop",
+    "checkpoint_dir",
+    "checkpoint_saved",
+    "resume_from",
+    "resume_step",
+    "trial_id",
+    "seed",
+]
 
 _stop_requested = False
 _handler_installed = False
@@ -73,9 +89,24 @@ def checkpoint_dir():
     return path
 
 
+def checkpoint_saved(step):
+    """Says that checkpoint_dir() now holds the state after ``step``, saved completely.
+
+    A retried attempt of the trial then resumes from it (resume_from(), resume_step()). Save
+    under a temporary name and rename, so that a crash mid-save leaves the last one whole.
+    """
+    _write_line({"checkpoint": {"step": int(step)}})
+
+
 def resume_from():
-    """The checkpoint folder an earlier attempt of this trial left, or None."""
+    """The checkpoint folder an earlier attempt of this trial saved into, or None."""
     return os.environ.get("RUNG_RESUME_FROM") or None
+
+
+def resume_step():
+    """The last step the checkpoint to resume from covers (report from the next), or None."""
+    value = os.environ.get("RUNG_RESUME_STEP")
+    return int(value) if value else None
 
 
 def _on_sigterm(_signum, _frame):

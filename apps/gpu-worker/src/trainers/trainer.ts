@@ -27,6 +27,23 @@ export interface TrainerContext {
   backend: string;
   /** A line for the worker's log, tagged with the trial. */
   log(message: string): void;
+  /**
+   * The trial's checkpoint folder, the same for all its attempts (under the worker's
+   * `RUNG_CHECKPOINT_ROOT`); not created until the trainer creates it. Save there what a later
+   * attempt needs to go on — weights, optimizer state — then call `checkpointSaved`.
+   */
+  checkpointDir: string;
+  /**
+   * Set when an earlier attempt of this trial saved a checkpoint (its worker died, or the trial
+   * was paused and is now promoted): load it from `dir` and go on from `step + 1`. Reports at
+   * or before `step` are ignored: the trial has them already.
+   */
+  resumeFrom?: { dir: string; step: number };
+  /**
+   * Say that `checkpointDir` now holds the state after `step` (saved completely: write to a
+   * temporary name and rename). A retried attempt resumes from the last one said.
+   */
+  checkpointSaved(step: number): void;
 }
 
 /** Final metrics of a trial; when a trainer returns nothing, its last report is used. */

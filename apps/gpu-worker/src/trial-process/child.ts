@@ -106,6 +106,19 @@ async function run(start: StartMessage): Promise<void> {
     seed: start.seed,
     backend,
     log,
+    checkpointDir: start.checkpointDir,
+    ...(start.resumeStep !== undefined && {
+      resumeFrom: { dir: start.checkpointDir, step: start.resumeStep },
+    }),
+    checkpointSaved(step) {
+      let message: ChildMessage;
+      try {
+        message = { type: 'checkpoint', step: checkStep(step) };
+      } catch (err) {
+        throw new TypeError(`ctx.checkpointSaved: ${(err as Error).message}`);
+      }
+      post(message);
+    },
   };
 
   let returned: unknown;

@@ -2,7 +2,8 @@
  * The IPC protocol between the worker and a trial's child process.
  *
  * parent → child: `start`, then maybe `stop`.
- * child → parent: `ready` (backend chosen), any number of `report` and `log`, then exactly one of
+ * child → parent: `ready` (backend chosen), any number of `report`, `checkpoint` and `log`, then
+ * exactly one of
  * `result` or `error`, then the child exits — unless the result says `reusable`: the trainer
  * allows it, so the child waits for the next `start`, its trainer (and TensorFlow.js) loaded.
  *
@@ -34,6 +35,10 @@ export interface StartMessage {
   trainer: TrainerSource;
   params: Params;
   seed: number;
+  /** The trial's checkpoint folder (kept across its attempts). */
+  checkpointDir: string;
+  /** Set when the folder holds an earlier attempt's checkpoint: the last step it covers. */
+  resumeStep?: number;
 }
 
 /** parent → child: abort the trainer's signal and finish. */
@@ -56,6 +61,12 @@ export interface ReportMessage {
   type: 'report';
   step: number;
   metrics: Record<string, number>;
+}
+
+/** child → parent: the checkpoint folder now holds the trainer's state after `step`. */
+export interface CheckpointMessage {
+  type: 'checkpoint';
+  step: number;
 }
 
 /** child → parent: a line from `ctx.log`. */
@@ -85,7 +96,13 @@ export interface ErrorMessage {
 }
 
 /** Everything the child sends. */
-export type ChildMessage = ReadyMessage | ReportMessage | LogMessage | ResultMessage | ErrorMessage;
+export type ChildMessage =
+  | ReadyMessage
+  | ReportMessage
+  | CheckpointMessage
+  | LogMessage
+  | ResultMessage
+  | ErrorMessage;
 
 /** A message that does not follow this protocol. */
 export class ProtocolError extends Error {
@@ -118,6 +135,10 @@ export function parseParentMessage(value: unknown): ParentMessage {
         },
         params: params(m.params, 'start.params'),
         seed: integer(m.seed, 'start.seed'),
+        checkpointDir: string(m.checkpointDir, 'start.checkpointDir'),
+        ...(m.resumeStep !== undefined && {
+          resumeStep: checkStep(m.resumeStep, 'start.resumeStep'),
+        }),
       };
     }
     case 'stop':
@@ -139,6 +160,8 @@ export function parseChildMessage(value: unknown): ChildMessage {
         step: checkStep(m.step, 'report.step'),
         metrics: checkMetrics(m.metrics, 'report.metrics'),
       };
+    case 'checkpoint':
+      return { type: 'checkpoint', step: checkStep(m.step, 'checkpoint.step') };
     case 'log':
       return { type: 'log', message: string(m.message, 'log.message') };
     case 'result': {

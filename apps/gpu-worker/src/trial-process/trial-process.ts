@@ -24,6 +24,10 @@ export interface TrialProcessOptions {
   trainer: Omit<TrainerSource, 'options'> & { options?: Record<string, unknown> };
   params: Params;
   seed: number;
+  /** The trial's checkpoint folder (its trainer creates it when it saves). */
+  checkpointDir: string;
+  /** Set when the folder holds an earlier attempt's checkpoint: the last step it covers. */
+  resumeStep?: number;
   /** Added to the worker's environment, e.g. `CUDA_VISIBLE_DEVICES`, `RUNG_TF_BACKEND`. */
   env?: Record<string, string>;
   /**
@@ -35,6 +39,11 @@ export interface TrialProcessOptions {
   onReport(step: number, metrics: Record<string, number>): void | Promise<void>;
   /** Called once the trainer has chosen its backend, before any report (same ordering rules). */
   onReady?(backend: string): void | Promise<void>;
+  /**
+   * Called when the trainer says its checkpoint folder holds its state after `step` (same
+   * ordering rules: after the reports sent before it).
+   */
+  onCheckpoint?(step: number): void | Promise<void>;
   /** Lines from `ctx.log`, and the lines the trainer writes to stdout and stderr. */
   onLog?(line: string, source: 'trainer' | 'stdout' | 'stderr'): void;
   /**
@@ -122,6 +131,19 @@ export function startTrialProcess(
     if (child.connected) child.send(message, (err) => void err);
   };
 
+  /** Hands a message to its callback after the ones before it; a failure kills the trial. */
+  const deliver = (call: () => void | Promise<void>): void => {
+    reports = reports.then(async () => {
+      if (reportError !== undefined) return;
+      try {
+        await call();
+      } catch (err) {
+        reportError = err;
+        killNow();
+      }
+    });
+  };
+
   const violation = (message: string): void => {
     protocolError ??= `trial process broke the protocol: ${message}`;
     killNow();
@@ -137,33 +159,23 @@ export function startTrialProcess(
     }
     if (final) return violation(`"${message.type}" after its final message`);
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         if (backend !== undefined) return violation('a second "ready"');
-        backend = message.backend;
-        if (opts.onReady) {
-          const ready = message.backend;
-          reports = reports.then(async () => {
-            try {
-              await opts.onReady?.(ready);
-            } catch (err) {
-              reportError = err;
-              killNow();
-            }
-          });
-        }
+        const ready = message.backend;
+        backend = ready;
+        deliver(() => opts.onReady?.(ready));
         return;
+      }
       case 'report': {
         if (backend === undefined) return violation('a report before "ready"');
         const { step, metrics } = message;
-        reports = reports.then(async () => {
-          if (reportError !== undefined) return;
-          try {
-            await opts.onReport(step, metrics);
-          } catch (err) {
-            reportError = err;
-            killNow();
-          }
-        });
+        deliver(() => opts.onReport(step, metrics));
+        return;
+      }
+      case 'checkpoint': {
+        if (backend === undefined) return violation('a checkpoint before "ready"');
+        const { step } = message;
+        deliver(() => opts.onCheckpoint?.(step));
         return;
       }
       case 'log':
@@ -288,6 +300,8 @@ export function startTrialProcess(
     trainer: { ...opts.trainer, options: opts.trainer.options ?? {} },
     params: opts.params,
     seed: opts.seed,
+    checkpointDir: opts.checkpointDir,
+    ...(opts.resumeStep !== undefined && { resumeStep: opts.resumeStep }),
   });
 
   return {

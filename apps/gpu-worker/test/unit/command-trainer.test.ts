@@ -7,10 +7,18 @@ import { describe, expect, it } from 'vitest';
 import type { CommandSpec } from '../../src/trainers/command/command-trainer.js';
 import { startTrialProcess } from '../../src/trial-process/trial-process.js';
 
+/** Where trials would keep checkpoints: these trainers save none, so it is never created. */
+const CHECKPOINT_DIR = path.join(tmpdir(), 'rung-test-no-checkpoints');
+
 const PROGRAMS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/programs');
 
-function run(command: Omit<CommandSpec, 'cwd'>, params: Record<string, unknown>) {
+function run(
+  command: Omit<CommandSpec, 'cwd'>,
+  params: Record<string, unknown>,
+  checkpoint: { dir: string; resumeStep?: number } = { dir: CHECKPOINT_DIR },
+) {
   const reports: { step: number; metrics: Record<string, number> }[] = [];
+  const checkpoints: number[] = [];
   const logs: string[] = [];
   let reported!: () => void;
   const firstReport = new Promise<void>((r) => {
@@ -21,13 +29,18 @@ function run(command: Omit<CommandSpec, 'cwd'>, params: Record<string, unknown>)
     trainer: { name: 'cmd', command: { cwd: PROGRAMS, ...command }, options: {} },
     params: params as never,
     seed: 3,
+    checkpointDir: checkpoint.dir,
+    ...(checkpoint.resumeStep !== undefined && { resumeStep: checkpoint.resumeStep }),
     onReport: (step, metrics) => {
       reports.push({ step, metrics });
       reported();
     },
+    onCheckpoint: (step) => {
+      checkpoints.push(step);
+    },
     onLog: (line) => logs.push(line),
   });
-  return { proc, reports, logs, firstReport };
+  return { proc, reports, checkpoints, logs, firstReport };
 }
 
 describe('command trainers', () => {
@@ -121,5 +134,23 @@ describe('command trainers', () => {
     expect((await t.proc.done).kind).toBe('stopped');
     expect(existsSync(saved)).toBe(true);
     expect(readFileSync(saved, 'utf8')).toMatch(/^saved at step \d+$/);
+  });
+
+  it('save checkpoints with the helper, and a retried attempt resumes from the last', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'rung-cmd-')), 'sw-1', '0');
+    const crashed = run({ program: 'checkpoint_train.py' }, { crash_after: 2 }, { dir });
+    expect(await crashed.proc.done).toMatchObject({ kind: 'error' });
+    expect(crashed.reports.map((r) => r.step)).toEqual([1, 2]);
+    expect(crashed.checkpoints).toEqual([1, 2]);
+
+    const resumed = run({ program: 'checkpoint_train.py' }, {}, { dir, resumeStep: 2 });
+    expect(await resumed.proc.done).toMatchObject({ kind: 'result' });
+    // It goes on from its saved state: the steps and values of an uninterrupted run.
+    expect(resumed.reports.map((r) => [r.step, r.metrics.val_loss])).toEqual([
+      [3, 0.125],
+      [4, 0.0625],
+      [5, 0.03125],
+    ]);
+    expect(resumed.checkpoints).toEqual([3, 4, 5]);
   });
 });

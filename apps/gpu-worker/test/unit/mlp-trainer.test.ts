@@ -1,5 +1,9 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkpointFile } from '../../src/trainers/mlp/mlp-checkpoint.js';
 import { train } from '../../src/trainers/mlp/mlp-trainer.js';
 import { selectBackend } from '../../src/trainers/tf-backend.js';
 import {
@@ -15,14 +19,20 @@ beforeAll(async () => {
   backend = await selectBackend();
 });
 
-/** A context that records reports; `onReport` may abort through the returned controller. */
+/**
+ * A context that records reports and checkpoints (in a folder of its own); `onReport` may abort
+ * through the returned controller; `resumeStep` resumes from the checkpoint in `checkpointDir`.
+ */
 function context(
   options: Record<string, unknown>,
   seed = 1,
   onReport?: (step: number, abort: AbortController) => void,
+  resume?: { dir: string; step: number },
 ) {
   const reports: Report[] = [];
+  const checkpoints: number[] = [];
   const controller = new AbortController();
+  const checkpointDir = resume?.dir ?? mkdtempSync(path.join(tmpdir(), 'rung-mlp-checkpoint-'));
   const ctx: TrainerContext = {
     trialId: 'sw-test-0',
     report: (step, metrics) => {
@@ -34,8 +44,11 @@ function context(
     seed,
     backend,
     log: () => {},
+    checkpointDir,
+    ...(resume && { resumeFrom: resume }),
+    checkpointSaved: (step) => checkpoints.push(step),
   };
-  return { ctx, reports, controller };
+  return { ctx, reports, checkpoints, controller, checkpointDir };
 }
 
 // Small enough to train in well under a second per run.
@@ -73,6 +86,70 @@ describe('mlp trainer', () => {
     const again = context(SMALL, 5);
     await train({ dropout: 0.2 }, again.ctx);
     expect(again.reports).toEqual(first.reports);
+  });
+
+  it('saves a checkpoint every epoch; resumed, it trains on as if never interrupted', async () => {
+    const params = { dropout: 0.2, optimizer: 'adam' };
+    const whole = context(SMALL, 9);
+    await train(params, whole.ctx);
+    expect(whole.checkpoints).toEqual([1, 2, 3, 4]);
+    // The last three are kept.
+    expect(readdirSync(whole.checkpointDir).sort()).toEqual(
+      [2, 3, 4].map((e) => path.basename(checkpointFile(whole.checkpointDir, e))),
+    );
+
+    // Stopped after epoch 3, whose checkpoint never reached the store (the worker died): a new
+    // attempt resumes from epoch 2's, the last one recorded.
+    const before = tf.memory().numTensors;
+    const first = context(SMALL, 9, (step, abort) => step === 3 && abort.abort());
+    await train(params, first.ctx);
+    expect(first.checkpoints).toEqual([1, 2, 3]);
+    const resumed = context(SMALL, 9, undefined, { dir: first.checkpointDir, step: 2 });
+    await train(params, resumed.ctx);
+    expect(resumed.reports.map((r) => r.step)).toEqual([3, 4]);
+    expect(resumed.checkpoints).toEqual([3, 4]);
+    for (const [i, r] of resumed.reports.entries()) {
+      const expected = whole.reports[i + 2]!.metrics;
+      for (const [name, value] of Object.entries(r.metrics)) {
+        expect(value, `${name} at step ${r.step}`).toBeCloseTo(expected[name]!, 5);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each(['sgd', 'rmsprop', 'adagrad'])(
+    'resumes with the %s optimizer’s state',
+    async (optimizer) => {
+      const params = { optimizer, learning_rate: 0.01 };
+      const whole = context({ samples: 300, epochs: 3 }, 4);
+      await train(params, whole.ctx);
+      const first = context(
+        { samples: 300, epochs: 3 },
+        4,
+        (step, abort) => step === 1 && abort.abort(),
+      );
+      await train(params, first.ctx);
+      const resumed = context({ samples: 300, epochs: 3 }, 4, undefined, {
+        dir: first.checkpointDir,
+        step: 1,
+      });
+      await train(params, resumed.ctx);
+      expect(resumed.reports.map((r) => r.step)).toEqual([2, 3]);
+      expect(resumed.reports[1]!.metrics.val_loss).toBeCloseTo(
+        whole.reports[2]!.metrics.val_loss!,
+        5,
+      );
+    },
+  );
+
+  it('refuses a checkpoint of a differently shaped model', async () => {
+    const first = context({ samples: 300, epochs: 1 }, 4);
+    await train({ hidden_layers: 1 }, first.ctx);
+    const resumed = context({ samples: 300, epochs: 2 }, 4, undefined, {
+      dir: first.checkpointDir,
+      step: 1,
+    });
+    await expect(train({ hidden_layers: 2 }, resumed.ctx)).rejects.toThrow(/model tensors/);
   });
 
   it('gives the same curve for the same seed, and another for another seed', async () => {

@@ -12,6 +12,8 @@ function context(options: Record<string, unknown>, signal = new AbortController(
     seed: 5,
     backend: 'none',
     log: () => undefined,
+    checkpointDir: '/nonexistent/the-sleep-trainer-saves-none',
+    checkpointSaved: () => undefined,
   };
   return { ctx, reports };
 }

@@ -1,8 +1,12 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpareProcesses } from '../../src/trial-process/spare-processes.js';
 import { forkTrialProcess, startTrialProcess } from '../../src/trial-process/trial-process.js';
+
+/** Where trials would keep checkpoints: these trainers save none, so it is never created. */
+const CHECKPOINT_DIR = path.join(tmpdir(), 'rung-test-no-checkpoints');
 
 const SCRIPTED = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -39,6 +43,7 @@ describe('spare trial processes', () => {
         },
         params: { x: 1 },
         seed: 1,
+        checkpointDir: CHECKPOINT_DIR,
         onReport: (step) => {
           reports.push(step);
         },

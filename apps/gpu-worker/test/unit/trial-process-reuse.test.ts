@@ -1,9 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SpareProcesses } from '../../src/trial-process/spare-processes.js';
 import { forkTrialProcess, startTrialProcess } from '../../src/trial-process/trial-process.js';
+
+/** Where trials would keep checkpoints: these trainers save none, so it is never created. */
+const CHECKPOINT_DIR = path.join(tmpdir(), 'rung-test-no-checkpoints');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REUSABLE = path.join(here, '../fixtures/reusable-trainer.ts');
@@ -27,6 +31,7 @@ function run(child: ChildProcess | undefined, options: Record<string, unknown>, 
       trainer: { name: 'reusable', module, options },
       params: {},
       seed: 1,
+      checkpointDir: CHECKPOINT_DIR,
       onReport: (_step, metrics) => {
         reports.push(metrics);
         reported();

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,9 @@ import {
   startTrialProcess,
   type TrialProcessOptions,
 } from '../../src/trial-process/trial-process.js';
+
+/** Where trials would keep checkpoints: these trainers save none, so it is never created. */
+const CHECKPOINT_DIR = path.join(tmpdir(), 'rung-test-no-checkpoints');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPTED = path.join(here, '../fixtures/scripted-trainer.ts');
@@ -23,6 +27,7 @@ function startScripted(script: Record<string, unknown>, extra: Partial<TrialProc
     trainer: { name: 'scripted', module: SCRIPTED, options: script },
     params: { x: 6 },
     seed: 42,
+    checkpointDir: CHECKPOINT_DIR,
     onReport: (step, metrics) => {
       reports.push({ step, metrics });
     },
@@ -51,6 +56,7 @@ describe('startTrialProcess', () => {
       trainer: { name: 'scripted', module: SCRIPTED, options: { steps: 6 } },
       params: { x: 6 },
       seed: 7,
+      checkpointDir: CHECKPOINT_DIR,
       // The first write is the slowest: if calls overlapped, later steps would land first.
       onReport: async (step) => {
         inFlight++;
@@ -75,6 +81,7 @@ describe('startTrialProcess', () => {
       trainer: { name: 'scripted', module: SCRIPTED, options: { steps: 2 } },
       params: { x: 6 },
       seed: 7,
+      checkpointDir: CHECKPOINT_DIR,
       onReady: async (backend) => {
         await new Promise((r) => setTimeout(r, 100));
         events.push(`ready:${backend}`);
@@ -190,6 +197,7 @@ describe('startTrialProcess', () => {
       trainer: { name: 'mlpp' },
       params: {},
       seed: 1,
+      checkpointDir: CHECKPOINT_DIR,
       onReport: () => {},
     });
     const outcome = await proc.done;
@@ -216,6 +224,7 @@ describe('startTrialProcess', () => {
       trainer: { name: 'mlp', options: { samples: 300, epochs: 2 } },
       params: { hidden_units: 16 },
       seed: 3,
+      checkpointDir: CHECKPOINT_DIR,
       onReport: (step, metrics) => {
         reports.push({ step, metrics });
       },
@@ -249,6 +258,7 @@ describe('trial child process', () => {
       trainer: { name: 'scripted', module: SCRIPTED, options: { steps: 100_000, delayMs: 20 } },
       params: {},
       seed: 1,
+      checkpointDir: CHECKPOINT_DIR,
     };
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     await new Promise<void>((r) => {

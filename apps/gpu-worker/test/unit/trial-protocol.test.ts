@@ -16,6 +16,10 @@ describe('trial process protocol', () => {
       step: 3,
       metrics: { loss: 0.5 },
     });
+    expect(parseChildMessage({ type: 'checkpoint', step: 2 })).toEqual({
+      type: 'checkpoint',
+      step: 2,
+    });
     expect(parseChildMessage({ type: 'result', stopped: false })).toEqual({
       type: 'result',
       stopped: false,
@@ -40,6 +44,7 @@ describe('trial process protocol', () => {
     [{ type: 'report', step: 1, metrics: [1] }, /report\.metrics must be an object/],
     [{ type: 'result', stopped: 'no' }, /result\.stopped must be a boolean/],
     [{ type: 'ready' }, /ready\.backend must be a non-empty string/],
+    [{ type: 'checkpoint', step: 'last' }, /checkpoint\.step must be a non-negative integer/],
   ])('rejects the child message %j', (message, error) => {
     expect(() => parseChildMessage(message)).toThrow(ProtocolError);
     expect(() => parseChildMessage(message)).toThrow(error);
@@ -52,8 +57,16 @@ describe('trial process protocol', () => {
       trainer: { name: 'mlp', options: { epochs: 3 } },
       params: { lr: 0.1, opt: { name: 'adam', beta: null } },
       seed: 9,
+      checkpointDir: '/ckpt/sw/1',
     };
     expect(parseParentMessage(start)).toEqual(start);
+    expect(parseParentMessage({ ...start, resumeStep: 4 })).toEqual({ ...start, resumeStep: 4 });
+    expect(() => parseParentMessage({ ...start, resumeStep: -1 })).toThrow(
+      /start\.resumeStep must be a non-negative integer/,
+    );
+    expect(() => parseParentMessage({ ...start, checkpointDir: undefined })).toThrow(
+      /start\.checkpointDir must be a non-empty string/,
+    );
     expect(parseParentMessage({ type: 'stop' })).toEqual({ type: 'stop' });
     expect(() => parseParentMessage({ ...start, seed: 1.5 })).toThrow(
       /start\.seed must be an integer/,

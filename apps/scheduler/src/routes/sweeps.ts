@@ -46,6 +46,7 @@ const TRIAL_FIELDS = [
   'startedAt',
   'readyAt',
   'finishedAt',
+  'checkpoint',
 ] as const;
 
 /** A trial as the API shows it: without the sampler's encoding of its point. */

@@ -27,6 +27,7 @@ import {
   type SweepView,
   TRIAL_STATES,
   type Trial,
+  type TrialCheckpoint,
   type TrialState,
 } from '@rung/shared';
 import { trialId } from '../keys.js';
@@ -37,6 +38,7 @@ import {
   LOG_LINES_KEPT,
   type LogLine,
   type LogPositions,
+  type NewCheckpoint,
   type NewSweep,
   type NewTrial,
   type ReportOptions,
@@ -85,6 +87,7 @@ interface TrialEntry {
   pruneReason?: PruneReason;
   error?: string;
   backend?: string;
+  checkpoint?: TrialCheckpoint;
   attempts: Map<number, AttemptEntry>;
 }
 
@@ -272,7 +275,11 @@ export class MemoryStore implements Store {
     delete t.readyAt;
     this.move(s, t, previous, 'running');
     this.log(s, now, { type: 'trial.started', number, attempt: t.attempt, workerId });
-    return { ok: true, attempt: t.attempt };
+    return {
+      ok: true,
+      attempt: t.attempt,
+      ...(t.checkpoint && { checkpoint: { ...t.checkpoint } }),
+    };
   }
 
   async setTrialBackend(
@@ -287,6 +294,39 @@ export class MemoryStore implements Store {
     t.backend = backend;
     t.readyAt = now;
     return true;
+  }
+
+  async recordCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: NewCheckpoint,
+  ): Promise<boolean> {
+    const t = this.sweeps.get(sweepId)?.trials.get(number);
+    if (t?.state !== 'running' || t.attempt !== attempt) return false;
+    const { path, step, now } = checkpoint;
+    t.checkpoint = { path, step, attempt, at: now };
+    return true;
+  }
+
+  async resumeFromCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: TrialCheckpoint,
+  ): Promise<Report[] | undefined> {
+    const t = this.sweeps.get(sweepId)?.trials.get(number);
+    if (t?.state !== 'running' || t.attempt !== attempt) return undefined;
+    if (!t.checkpoint || !sameCheckpoint(t.checkpoint, checkpoint)) return undefined;
+    const from = t.attempts.get(checkpoint.attempt)?.reports ?? new Map<number, Report>();
+    const to = t.attempts.get(attempt)!.reports;
+    for (const [step, report] of from) {
+      if (step > checkpoint.step) continue;
+      to.set(step, structuredClone(report));
+      if (t.lastStep === undefined || step > t.lastStep) t.lastStep = step;
+    }
+    t.checkpoint = { ...checkpoint, attempt };
+    return sortedReports(to);
   }
 
   async report(
@@ -654,5 +694,11 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.startedAt !== undefined) view.startedAt = t.startedAt;
   if (t.readyAt !== undefined) view.readyAt = t.readyAt;
   if (t.finishedAt !== undefined) view.finishedAt = t.finishedAt;
+  if (t.checkpoint !== undefined) view.checkpoint = { ...t.checkpoint };
   return view;
+}
+
+/** The same checkpoint: its attempt saved it at that step (only that attempt writes one). */
+function sameCheckpoint(a: TrialCheckpoint, b: TrialCheckpoint): boolean {
+  return a.step === b.step && a.attempt === b.attempt;
 }

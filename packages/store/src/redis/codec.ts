@@ -10,6 +10,7 @@ import {
   type SweepView,
   TRIAL_STATES,
   type Trial,
+  type TrialCheckpoint,
   type TrialState,
 } from '@rung/shared';
 import { trialId } from '../keys.js';
@@ -70,7 +71,23 @@ export function toTrial(
   if (h.startedAt) trial.startedAt = Number(h.startedAt);
   if (h.readyAt) trial.readyAt = Number(h.readyAt);
   if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);
+  const checkpoint = checkpointOf([
+    h.checkpointPath,
+    h.checkpointStep,
+    h.checkpointAttempt,
+    h.checkpointAt,
+  ]);
+  if (checkpoint) trial.checkpoint = checkpoint;
   return trial;
+}
+
+/** A trial's checkpoint from its fields (path, step, attempt, at), when it has one. */
+export function checkpointOf(
+  fields: readonly (string | null | undefined)[],
+): TrialCheckpoint | undefined {
+  const [path, step, attempt, at] = fields;
+  if (!path || step == null || attempt == null) return undefined;
+  return { path, step: Number(step), attempt: Number(attempt), at: Number(at ?? 0) };
 }
 
 /** A reports hash (step → `{ metrics, at }`) as reports in step order. */

@@ -10,6 +10,7 @@ import type {
   SweepState,
   SweepView,
   Trial,
+  TrialCheckpoint,
   TrialState,
 } from '@rung/shared';
 import type { Redis } from 'ioredis';
@@ -21,6 +22,7 @@ import {
   LOG_LINES_KEPT,
   type LogLine,
   type LogPositions,
+  type NewCheckpoint,
   type NewSweep,
   type NewTrial,
   type ReportOptions,
@@ -35,7 +37,16 @@ import {
   type WorkerInfo,
 } from '../store.js';
 import { sweepEventFor } from '../sweep-events.js';
-import { attemptOf, countsOf, fieldOf, parseEntry, toSweepView, toTrial } from './codec.js';
+import {
+  attemptOf,
+  checkpointOf,
+  countsOf,
+  fieldOf,
+  parseEntry,
+  reportsOf,
+  toSweepView,
+  toTrial,
+} from './codec.js';
 import { DECLARED_KEYS_GUARD, type LuaScript } from './script.js';
 import { SCRIPTS } from './scripts/index.js';
 
@@ -226,7 +237,7 @@ export class RedisStore implements Store {
   }
 
   async startTrial(sweepId: string, number: number, start: TrialStart): Promise<StartTrialResult> {
-    const [ok, state, attempt] = (await this.lua.rungStartTrial!(
+    const reply = (await this.lua.rungStartTrial!(
       ...this.lifecycleKeys(sweepId, number),
       start.now,
       this.cap,
@@ -234,9 +245,11 @@ export class RedisStore implements Store {
       start.workerId,
       JSON.stringify(start.workerId),
       start.jobId,
-    )) as [number, string, number?];
+    )) as [number, string, number?, ...(string | null)[]];
+    const [ok, state, attempt] = reply;
     if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' };
-    return { ok: true, attempt: Number(attempt) };
+    const checkpoint = checkpointOf(reply.slice(3) as (string | null)[]);
+    return { ok: true, attempt: Number(attempt), ...(checkpoint && { checkpoint }) };
   }
 
   async setTrialBackend(
@@ -253,6 +266,43 @@ export class RedisStore implements Store {
       now,
     );
     return r === 1;
+  }
+
+  async recordCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: NewCheckpoint,
+  ): Promise<boolean> {
+    const r = await this.lua.rungRecordCheckpoint!(
+      this.keys.trial(sweepId, number),
+      attempt,
+      checkpoint.path,
+      checkpoint.step,
+      checkpoint.now,
+    );
+    return r === 1;
+  }
+
+  async resumeFromCheckpoint(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    checkpoint: TrialCheckpoint,
+  ): Promise<Report[] | undefined> {
+    const k = this.keys;
+    const reply = (await this.lua.rungResumeFromCheckpoint!(
+      k.trial(sweepId, number),
+      k.reports(sweepId, number, checkpoint.attempt),
+      k.reports(sweepId, number, attempt),
+      attempt,
+      checkpoint.attempt,
+      checkpoint.step,
+    )) as (number | string)[];
+    if (reply[0] !== 1) return undefined;
+    const copied: Record<string, string> = {};
+    for (let i = 1; i < reply.length; i += 2) copied[String(reply[i])] = String(reply[i + 1]);
+    return reportsOf(copied);
   }
 
   async report(

@@ -7,7 +7,9 @@
  *   `metricRegex`, `name=value` lines (Katib's format);
  * - JSON lines appended to `$RUNG_METRICS_FILE` (what the Python helper `rung.py` and the `wandb`
  *   shim write), so the program's own prints never mix with its metrics; a `{"summary": {…}}`
- *   line there gives the trial's final metrics (W&B judges a run by its summary).
+ *   line there gives the trial's final metrics (W&B judges a run by its summary);
+ * - `{"checkpoint": {"step": N}}` lines (either way): `$RUNG_CHECKPOINT_DIR` holds the state
+ *   after step N. A retried attempt gets `$RUNG_RESUME_FROM` and `$RUNG_RESUME_STEP`.
  *
  * Parameters reach the program as arguments (the command's macros), as `$RUNG_PARAMS` (JSON) and
  * in the file `$RUNG_PARAMS_FILE`. A stop (prune, cancel) creates `$RUNG_STOP_FILE`, sends
@@ -23,7 +25,12 @@ import { fileURLToPath } from 'node:url';
 import type { Params } from '@rung/search';
 import type { Trainer, TrainerContext, TrainResult } from '../trainer.js';
 import { commandLine } from './command-line.js';
-import { type LineReport, parseMetricLine, parseSummaryLine } from './metric-lines.js';
+import {
+  type LineReport,
+  parseCheckpointLine,
+  parseMetricLine,
+  parseSummaryLine,
+} from './metric-lines.js';
 
 /** A registered command trainer: what to run, and how. Paths are absolute. */
 export interface CommandSpec {
@@ -86,6 +93,11 @@ async function runCommand(
     RUNG_PARAMS_FILE: files.params,
     RUNG_METRICS_FILE: files.metrics,
     RUNG_STOP_FILE: files.stop,
+    RUNG_CHECKPOINT_DIR: ctx.checkpointDir,
+    ...(ctx.resumeFrom && {
+      RUNG_RESUME_FROM: ctx.resumeFrom.dir,
+      RUNG_RESUME_STEP: String(ctx.resumeFrom.step),
+    }),
   };
   const argv = commandLine({
     ...(spec.command ? { command: spec.command } : {}),
@@ -101,7 +113,18 @@ async function runCommand(
   ctx.log(`running: ${argv.join(' ')}`);
 
   const regex = spec.metricRegex ? new RegExp(spec.metricRegex) : undefined;
-  const reports = new StepCounter(ctx);
+  const reports = new StepCounter(ctx, ctx.resumeFrom?.step ?? 0);
+  /** A checkpoint line, else a report line; false for neither. */
+  const take = (line: string, regex?: RegExp): boolean => {
+    const checkpoint = parseCheckpointLine(line);
+    if (checkpoint !== undefined) {
+      ctx.checkpointSaved(checkpoint);
+      return true;
+    }
+    const found = parseMetricLine(line, regex);
+    if (found) reports.add(found);
+    return found !== undefined;
+  };
   const metricsFile = new FileTail(files.metrics);
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: spec.cwd,
@@ -112,9 +135,7 @@ async function runCommand(
   });
   let stderrTail = '';
   onLines(child.stdout, (line) => {
-    const found = parseMetricLine(line, regex);
-    if (found) reports.add(found);
-    else ctx.log(line);
+    if (!take(line, regex)) ctx.log(line);
   });
   onLines(child.stderr, (line) => {
     stderrTail = `${stderrTail}${line}\n`.slice(-STDERR_TAIL_CHARS);
@@ -123,9 +144,7 @@ async function runCommand(
   let summary: TrainResult | undefined;
   const readMetricsFile = (final: boolean) => {
     for (const line of metricsFile.newLines(final)) {
-      const found = parseMetricLine(line);
-      if (found) reports.add(found);
-      else summary = parseSummaryLine(line) ?? summary;
+      if (!take(line)) summary = parseSummaryLine(line) ?? summary;
     }
   };
   const poll = setInterval(() => readMetricsFile(false), METRICS_POLL_MS);
@@ -187,11 +206,15 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Numbers reports that name no step (one past the last), and sends them to the trainer context. */
+/**
+ * Numbers reports that name no step (one past the last; a resumed trial's first is one past its
+ * checkpoint's), and sends them to the trainer context.
+ */
 class StepCounter {
-  private last = 0;
-
-  constructor(private readonly ctx: TrainerContext) {}
+  constructor(
+    private readonly ctx: TrainerContext,
+    private last: number,
+  ) {}
 
   add(report: LineReport): void {
     const step = report.step ?? this.last + 1;

@@ -23,6 +23,22 @@ export function parseSummaryLine(line: string): Record<string, number> | undefin
   }
 }
 
+/**
+ * The step a `{"checkpoint": {"step": N}}` line announces (what the helper's `checkpoint_saved`
+ * writes: the checkpoint folder holds the state after step N), or undefined.
+ */
+export function parseCheckpointLine(line: string): number | undefined {
+  const text = line.trim();
+  if (!text.startsWith('{"checkpoint"')) return undefined;
+  try {
+    const { checkpoint } = JSON.parse(text) as { checkpoint?: { step?: unknown } };
+    const step = checkpoint?.step;
+    return Number.isSafeInteger(step) && (step as number) >= 0 ? (step as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Katib's default metrics regex: `name=value` pairs, the value a number. */
 export const KATIB_METRIC_REGEX = '([\\w|-]+)\\s*=\\s*([+-]?\\d*(\\.\\d+)?([Ee][+-]?\\d+)?)';
 

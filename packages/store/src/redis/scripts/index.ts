@@ -6,7 +6,9 @@ import { CREATE_TRIAL } from './create-trial.js';
 import { END_TRIALS } from './end-trials.js';
 import { FINISH_TRIAL } from './finish-trial.js';
 import { PAUSE_TRIAL } from './pause-trial.js';
+import { RECORD_CHECKPOINT } from './record-checkpoint.js';
 import { REPORT } from './report.js';
+import { RESUME_FROM_CHECKPOINT } from './resume-from-checkpoint.js';
 import { RESUME_TRIAL } from './resume-trial.js';
 import { SET_TRIAL_BACKEND } from './set-trial-backend.js';
 import { START_TRIAL } from './start-trial.js';
@@ -19,6 +21,8 @@ export const SCRIPTS: readonly LuaScript[] = [
   START_TRIAL,
   SET_TRIAL_BACKEND,
   REPORT,
+  RECORD_CHECKPOINT,
+  RESUME_FROM_CHECKPOINT,
   FINISH_TRIAL,
   PAUSE_TRIAL,
   RESUME_TRIAL,

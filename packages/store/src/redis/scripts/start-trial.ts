@@ -5,7 +5,8 @@ import { defineScript } from '../script.js';
  * (the older attempt is marked superseded). Each start is a new attempt with a clean report
  * series; logs `trial.started`.
  * ARGV: now, cap, number, worker id, worker id as a JSON string, job id.
- * Returns { 1, previous state, attempt } or { 0, current state } (or { 0, 'missing' }).
+ * Returns { 1, previous state, attempt, checkpoint path, step, attempt, at } (the checkpoint's
+ * fields false when it has none) or { 0, current state } (or { 0, 'missing' }).
  */
 export const START_TRIAL = defineScript(
   'rungStartTrial',
@@ -25,6 +26,8 @@ redis.call('HDEL', KEYS[4], 'lastStep', 'backend', 'readyAt')
 move_trial(KEYS[4], KEYS[2], KEYS[3], ARGV[3], cur, 'running')
 append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.started',
   '{"number":' .. ARGV[3] .. ',"attempt":' .. attempt .. ',"workerId":' .. ARGV[5] .. '}')
-return { 1, cur, attempt }
+local checkpoint = redis.call('HMGET', KEYS[4], 'checkpointPath', 'checkpointStep',
+  'checkpointAttempt', 'checkpointAt')
+return { 1, cur, attempt, checkpoint[1], checkpoint[2], checkpoint[3], checkpoint[4] }
 `,
 );
