@@ -5,7 +5,7 @@
  * trainers:
  *   train-py:                       # the name sweeps use, or that their `program` is matched to
  *     program: train.py             # relative to this file's folder (or cwd)
- *     command: [${env}, ${interpreter}, ${program}, ${args}]   # W&B's, optional
+ *     command: ['${env}', '${interpreter}', '${program}', '${args}']   # W&B's, optional
  *     interpreter: python3          # optional; from the program's extension by default
  *     cwd: .                        # optional; this file's folder by default
  *     env: { OMP_NUM_THREADS: "4" }
