@@ -68,7 +68,7 @@ export async function measureCancel(redisUrl: string, trials = 50_000): Promise<
   const store = new RedisStore(redis, { prefix });
   const scheduler = new SweepScheduler({
     store,
-    queue,
+    queueFor: () => queue,
     suggester: new InlineSuggester(),
     logger: createLogger('bench', 'silent'),
   });

@@ -54,7 +54,7 @@ export async function measureHealth(redisUrl: string, seconds = 10): Promise<Hea
   const logger = createLogger('bench', 'silent');
   const scheduler = new SweepScheduler({
     store,
-    queue,
+    queueFor: () => queue,
     suggester,
     logger,
     maxTrialsPerSecond: 1e6,

@@ -63,7 +63,7 @@ async function measureAt(opts: PassChildArgs): Promise<PassFigures> {
   const suggester = new ThreadSuggester();
   const scheduler = new SweepScheduler({
     store,
-    queue,
+    queueFor: () => queue,
     suggester,
     logger: createLogger('bench', 'silent'),
     maxTrialsPerSecond: 1_000_000,

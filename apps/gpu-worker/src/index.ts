@@ -3,8 +3,8 @@
  * is `main.ts`; these exports are for tests and embedding.
  */
 export { discoverGpus, type Gpu, parseNvidiaSmi } from './gpu-discovery.js';
+export { Placement, type PlacementLease, type Slot } from './placement/placement.js';
 export { createPruner } from './pruner-choice.js';
-export { type Slot, SlotPool } from './slot-pool.js';
 export {
   listTrainers,
   UnknownTrainerError,

@@ -1,31 +1,26 @@
 /**
- * The worker process: a BullMQ worker whose concurrency is its slot count (one per GPU, or
- * RUNG_CPU_SLOTS without GPUs); each trial trains in its own child process.
+ * The worker process: takes trials from the queues (trial-intake.ts), places each on its slots —
+ * one per GPU, shares of a GPU or several GPUs as the sweep asks, or RUNG_CPU_SLOTS without GPUs
+ * (placement/) — and trains it in a trial process of its own.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
+ * RUNG_CPUS (cores trials asking for `cpus` may reserve; the machine's by default),
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
  * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts),
  * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
  */
 import { createServer } from 'node:http';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
-import {
-  createLogger,
-  intFromEnv,
-  loadConfig,
-  onStopSignals,
-  runMain,
-  type TrialJob,
-} from '@rung/shared';
+import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore, type WorkerInfo } from '@rung/store';
-import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { loadWorkerConfig } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
-import { SlotPool } from './slot-pool.js';
+import { Placement } from './placement/placement.js';
 import { TrainerCatalog } from './trainers/catalog.js';
 import { listTrainers } from './trainers/registry.js';
+import { TrialIntake } from './trial-intake.js';
 import { runTrialJob } from './trial-job.js';
 import { SpareProcesses } from './trial-process/spare-processes.js';
 
@@ -46,7 +41,17 @@ async function main(): Promise<void> {
     env.RUNG_CHECKPOINT_ROOT || path.join('.rung', 'checkpoints'),
   );
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
-  const pool = SlotPool.fromGpus(gpus, cpuSlots);
+  // Cores that trials asking for `cpus` may reserve.
+  const cores = intFromEnv(env, 'RUNG_CPUS', availableParallelism(), 1, 4096);
+  let intake: TrialIntake | undefined;
+  const placement = new Placement(
+    gpus.map((g) => g.index),
+    cpuSlots,
+    cores,
+    () => intake?.gate(),
+  );
+  const slots = placement.standingSlots.length;
+  let running = 0;
 
   // How often the worker announces itself; it counts as gone after three missed heartbeats.
   const heartbeatMs = intFromEnv(env, 'RUNG_HEARTBEAT_MS', 2000, 100, 60_000);
@@ -57,8 +62,8 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const announce = (): WorkerInfo => ({
     workerId,
-    slots: pool.size,
-    busy: pool.size - pool.freeCount,
+    slots,
+    busy: running,
     trainers: catalog.announce(),
     gpus: gpus.map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
     host: hostname(),
@@ -82,31 +87,38 @@ async function main(): Promise<void> {
   });
   const busy = new Gauge({
     name: 'rung_worker_busy_slots',
-    help: 'Slots running a trial',
+    help: 'Trials running (several may share a GPU)',
     registers: [registry],
   });
   new Gauge({ name: 'rung_worker_slots', help: 'Slots of this worker', registers: [registry] }).set(
-    pool.size,
+    slots,
   );
 
-  // One trial process waits ahead in each slot, so a freed slot starts its next trial at once.
+  // One trial process waits ahead in each standing slot, so a freed slot starts its next trial
+  // at once.
   const spares = new SpareProcesses();
-  for (const slot of pool.slots) spares.prepare(slot.id, slot.env);
+  for (const slot of placement.standingSlots) spares.prepare(slot.id, slot.env);
 
   let shuttingDown = false;
   const live = new Set<{ kill(): void }>();
-  const worker = new Worker<TrialJob>(
-    config.queue,
-    async (job) => {
-      const slot = pool.acquire();
+  intake = new TrialIntake({
+    queue: config.queue,
+    prefix: `${config.prefix}bull`,
+    connect: () => new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
+    placement,
+    lockMs,
+    logger,
+    run: async (job, lease) => {
+      running += 1;
       busy.inc();
       try {
         const result = await runTrialJob(job.data, {
           store,
           workerId,
           jobId: job.id ?? '',
-          slot,
-          spares,
+          slot: lease.slot,
+          // Only a standing slot's idle process is kept for its next trial.
+          ...(lease.standing && { spares }),
           catalog,
           checkpointRoot,
           logger,
@@ -119,21 +131,19 @@ async function main(): Promise<void> {
         trialsRun.inc({ result });
         return result;
       } finally {
+        running -= 1;
         busy.dec();
-        pool.release(slot);
       }
     },
-    {
-      connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
-      prefix: `${config.prefix}bull`,
-      concurrency: pool.size,
-      // A killed worker's jobs come back after the lock lapses; allow a few such crashes per trial.
-      maxStalledCount: 5,
-      lockDuration: lockMs,
-      stalledInterval: lockMs,
+    refuse: async (job, reason) => {
+      const { sweepId, number } = job.data;
+      await store.endTrial(sweepId, number, 'failed', reason, Date.now());
+      logger.warn({ trialId: job.data.trialId, reason }, 'trial refused');
+      trialsRun.inc({ result: 'failed' });
+      return 'failed';
     },
-  );
-  worker.on('failed', (job, err) => {
+  });
+  intake.onFailed((job, err) => {
     if (!job) return;
     const { sweepId, number } = job.data;
     logger.warn({ err, trialId: job.data.trialId, attemptsMade: job.attemptsMade }, 'job failed');
@@ -147,7 +157,6 @@ async function main(): Promise<void> {
       );
     }
   });
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
 
   const port = env.RUNG_WORKER_PORT ? intFromEnv(env, 'RUNG_WORKER_PORT', 0, 0, 65535) : undefined;
   const http =
@@ -155,12 +164,12 @@ async function main(): Promise<void> {
       ? undefined
       : createServer(async (req, res) => {
           if (req.url === '/healthz') {
-            res.writeHead(worker.isRunning() ? 200 : 503, { 'content-type': 'application/json' });
+            res.writeHead(intake.isRunning() ? 200 : 503, { 'content-type': 'application/json' });
             res.end(
               JSON.stringify({
-                status: worker.isRunning() ? 'ok' : 'stopped',
+                status: intake.isRunning() ? 'ok' : 'stopped',
                 workerId,
-                slots: pool.size,
+                slots,
               }),
             );
           } else if (req.url === '/metrics') {
@@ -173,10 +182,11 @@ async function main(): Promise<void> {
 
   logger.info(
     {
-      slots: pool.slots.map((s) => s.id),
+      slots: placement.standingSlots.map((s) => s.id),
+      cores,
       gpus,
+      queues: intake.queues,
       trainers: catalog.announce().map((t) => t.name),
-      queue: config.queue,
     },
     'worker ready',
   );
@@ -184,9 +194,9 @@ async function main(): Promise<void> {
   onStopSignals(async (signal) => {
     logger.info({ signal, active: live.size }, 'shutting down');
     spares.close();
-    // worker.close() waits for active jobs with no deadline of its own: give trials a grace period,
+    // intake.close() waits for active jobs with no deadline of its own: give trials a grace period,
     // then kill their trainers and force-close; their jobs are retried elsewhere.
-    const closing = worker.close();
+    const closing = intake.close();
     const timedOut = await Promise.race([
       closing.then(() => false),
       new Promise<boolean>((r) => setTimeout(() => r(true), graceMs)),
@@ -194,7 +204,7 @@ async function main(): Promise<void> {
     if (timedOut) {
       shuttingDown = true;
       for (const proc of live) proc.kill();
-      await worker.close(true);
+      await intake.close(true);
     }
     clearInterval(heartbeats);
     http?.close();

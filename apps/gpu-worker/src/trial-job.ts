@@ -11,8 +11,8 @@ import path from 'node:path';
 import type { StepValue } from '@rung/search';
 import { type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
+import type { Slot } from './placement/placement.js';
 import { createPruner } from './pruner-choice.js';
-import type { Slot } from './slot-pool.js';
 import { TrainerCatalog } from './trainers/catalog.js';
 import { TrialOutput } from './trial-output.js';
 import type { SpareProcesses } from './trial-process/spare-processes.js';
@@ -69,6 +69,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     workerId: deps.workerId,
     jobId: deps.jobId,
     now: clock(),
+    ...(deps.slot.gpus && { gpus: deps.slot.gpus }),
   });
   if (!start.ok) {
     logger.info({ state: start.state }, 'trial not started: no longer queued');

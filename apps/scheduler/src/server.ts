@@ -5,16 +5,8 @@
  * RUNG_MAX_TRIALS_PER_SECOND, RUNG_EVENT_LOG_CAP, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createLogger,
-  intFromEnv,
-  loadConfig,
-  onStopSignals,
-  runMain,
-  type TrialJob,
-} from '@rung/shared';
+import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore } from '@rung/store';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { createSchedulerMetrics } from './metrics.js';
@@ -22,6 +14,7 @@ import { LeaderLease } from './scheduling/leader-lease.js';
 import { SchedulingLoop } from './scheduling/scheduling-loop.js';
 import { ThreadSuggester } from './scheduling/suggester.js';
 import { SweepScheduler } from './scheduling/sweep-scheduler.js';
+import { TrialQueues } from './scheduling/trial-queues.js';
 import { ThreadSpecValidator } from './sweeps/spec-validator.js';
 
 async function main(): Promise<void> {
@@ -30,23 +23,16 @@ async function main(): Promise<void> {
   // API-side connections fail fast rather than queueing commands forever while Redis is away.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const store = new RedisStore(redis, { prefix: config.prefix, eventLogCap: config.eventLogCap });
-  const queue = new Queue<TrialJob>(config.queue, {
-    connection: new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }),
-    prefix: `${config.prefix}bull`,
-    defaultJobOptions: {
-      // A job fails only on infrastructure errors (a trainer's failure is a trial state, not a
-      // job failure), so a few retries with backoff ride out a Redis blip.
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 24 * 3600 },
-    },
-  });
+  const queues = new TrialQueues(
+    config.queue,
+    new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }),
+    `${config.prefix}bull`,
+  );
   const metrics = createSchedulerMetrics(store);
   const suggester = new ThreadSuggester();
   const scheduler = new SweepScheduler({
     store,
-    queue,
+    queueFor: (resources) => queues.for(resources),
     suggester,
     logger,
     maxTrialsPerSecond: config.limits.maxTrialsPerSecond,
@@ -100,7 +86,7 @@ async function main(): Promise<void> {
     await suggester.close();
     await validator.close();
     await store.close();
-    await queue.close();
+    await queues.close();
     await redis.quit();
     process.exit(0);
   });

@@ -33,7 +33,13 @@ export {
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
 export { onStopSignals, runMain } from './process-lifecycle.js';
-export { DEFAULT_TRIAL_QUEUE, type TrialJob, trialJobId, trialSeed } from './queue.js';
+export {
+  DEFAULT_TRIAL_QUEUE,
+  type TrialJob,
+  trialJobId,
+  trialQueueName,
+  trialSeed,
+} from './queue.js';
 export { sweepSpecJsonSchema } from './spec/json-schema.js';
 export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
 export {
@@ -48,8 +54,10 @@ export type {
   Method,
   MetricSpec,
   PrunerSpec,
+  ResourceSpec,
   SpecWarning,
   SweepSpec,
   TrainerSpec,
 } from './sweep.js';
+export { GPU_SHARES } from './sweep.js';
 export type { Attempt, Report, SweepView, Trial, TrialCheckpoint } from './trial.js';

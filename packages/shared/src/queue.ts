@@ -1,6 +1,6 @@
 /** The BullMQ contract between the scheduler (producer) and the workers (consumers). */
 import type { Params } from '@rung/search';
-import type { TrainerSpec } from './sweep.js';
+import type { ResourceSpec, TrainerSpec } from './sweep.js';
 
 /** @defaultValue the queue every trial of every sweep goes through. */
 export const DEFAULT_TRIAL_QUEUE = 'rung-trials';
@@ -14,6 +14,17 @@ export interface TrialJob {
   params: Params;
   /** Seed for the trainer (weight init, shuffling): derived from the sweep seed and trial number. */
   seed: number;
+  /** What the trial needs of a worker, when its sweep says. */
+  resources?: ResourceSpec;
+}
+
+/**
+ * The queue a sweep's trials go through: the base queue, which every worker serves, or one per
+ * GPU share (`rung-trials-gpu0.5`), which only workers with GPUs serve, each taking from it only
+ * while such a trial fits on its free GPUs.
+ */
+export function trialQueueName(base: string, resources: ResourceSpec | undefined): string {
+  return resources?.gpus === undefined ? base : `${base}-gpu${resources.gpus}`;
 }
 
 /**

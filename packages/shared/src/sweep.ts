@@ -38,6 +38,20 @@ export interface TrainerSpec {
   options: Record<string, unknown>;
 }
 
+/**
+ * GPUs a trial may ask for: a share of one GPU (trials then share it, up to a whole), or whole
+ * GPUs. Powers of two, so shares always pack into whole GPUs without leaving unusable gaps.
+ */
+export const GPU_SHARES = [0.125, 0.25, 0.5, 1, 2, 4, 8] as const;
+
+/** What one trial needs of a worker (Ray Tune's `with_resources`). */
+export interface ResourceSpec {
+  /** GPUs per trial, one of {@link GPU_SHARES}; such trials run only on workers with GPUs. */
+  gpus?: number;
+  /** CPU cores per trial: reserved on the worker, and the trial's math libraries' thread count. */
+  cpus?: number;
+}
+
 export interface SweepSpec {
   name?: string;
   description?: string;
@@ -54,6 +68,11 @@ export interface SweepSpec {
   program?: string;
   /** W&B's `command`: how the program is run, with W&B's macros (`${args}`, …). */
   command?: string[];
+  /**
+   * What each trial needs. Without it a trial takes one slot: a whole GPU on a worker with GPUs,
+   * a CPU slot on one without.
+   */
+  resources?: ResourceSpec;
   /** Trials in flight at once. */
   parallelism: number;
   /** Trials to run at most (W&B `run_cap`); unset = until the grid is exhausted, or 100 otherwise. */

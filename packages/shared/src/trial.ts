@@ -69,6 +69,8 @@ export interface Trial {
   jobId?: string;
   /** TensorFlow.js backend (or `command`, …) the trial ran on. */
   backend?: string;
+  /** The GPUs its current attempt runs on (indices on its worker; a share may be of one). */
+  gpus?: number[];
   /** How many times a worker started the trial (more than 1 after a worker crash). */
   attempt: number;
   createdAt: number;

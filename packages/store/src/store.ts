@@ -81,6 +81,8 @@ export interface TrialStart {
   /** The queue job that carries this run (the scheduler watches it for loss). */
   jobId: string;
   now: number;
+  /** The GPUs it runs on (indices on its worker), when it has any. */
+  gpus?: number[];
 }
 
 export type StartTrialResult =

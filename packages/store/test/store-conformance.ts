@@ -304,12 +304,14 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           backend: 'wasm',
           readyAt: NOW + 5,
         });
-        // The job is redelivered: a new attempt, a clean series.
+        // The job is redelivered: a new attempt, a clean series, on other GPUs.
         const second = await store.startTrial(id, first.number, {
           workerId: 'w2',
           jobId: 'j',
           now: NOW + 10,
+          gpus: [2, 3],
         });
+        expect((await store.getTrial(id, first.number))?.gpus).toEqual([2, 3]);
         expect(second).toEqual({ ok: true, attempt: first.attempt + 1 });
         if (!second.ok) return;
         expect(

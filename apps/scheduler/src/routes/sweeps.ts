@@ -41,6 +41,7 @@ const TRIAL_FIELDS = [
   'workerId',
   'jobId',
   'backend',
+  'gpus',
   'attempt',
   'createdAt',
   'startedAt',

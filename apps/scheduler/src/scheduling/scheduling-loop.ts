@@ -180,6 +180,7 @@ export class SchedulingLoop {
       id: r.id,
       demand: r.demand(),
       weight: r.spec.parallelism,
+      size: r.spec.resources?.gpus ?? 1,
     }));
     this.opts.scheduler.setShares(fairShares(requests, this.capacity));
   }

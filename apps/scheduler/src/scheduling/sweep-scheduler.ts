@@ -8,7 +8,14 @@
  * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
 import type { Params } from '@rung/search';
-import { type Logger, type SweepEvent, type TrialJob, trialJobId, trialSeed } from '@rung/shared';
+import {
+  type Logger,
+  type ResourceSpec,
+  type SweepEvent,
+  type TrialJob,
+  trialJobId,
+  trialSeed,
+} from '@rung/shared';
 import { type Store, trialId } from '@rung/store';
 import type { Queue } from 'bullmq';
 import { RateLimiter } from './rate-limiter.js';
@@ -21,7 +28,8 @@ export type TrialQueue = Pick<Queue<TrialJob>, 'addBulk' | 'getJobState' | 'remo
 
 export interface SchedulerOptions {
   store: Store;
-  queue: TrialQueue;
+  /** The queue of a sweep's trials, by what they need of a worker (see `trialQueueName`). */
+  queueFor: (resources: ResourceSpec | undefined) => TrialQueue;
   suggester: Suggester;
   logger: Logger;
   /** @defaultValue Date.now — injectable so tests can move time. */
@@ -237,6 +245,7 @@ export class SweepScheduler {
       trainer: runtime.spec.trainer,
       params,
       seed: trialSeed(runtime.spec.seed, number),
+      ...(runtime.spec.resources && { resources: runtime.spec.resources }),
     };
   }
 
@@ -248,7 +257,7 @@ export class SweepScheduler {
   ): Promise<void> {
     if (jobs.length === 0) return;
     try {
-      await this.opts.queue.addBulk(
+      await this.opts.queueFor(jobs[0]!.resources).addBulk(
         jobs.map((data, i) => ({
           name: 'trial',
           data,
@@ -297,7 +306,7 @@ export class SweepScheduler {
     for (const t of active) {
       if (t.state !== 'running' || !t.jobId) continue;
       if (t.startedAt !== undefined && this.clock() - t.startedAt < grace) continue;
-      const state = await this.opts.queue.getJobState(t.jobId);
+      const state = await this.opts.queueFor(runtime.spec.resources).getJobState(t.jobId);
       if (state !== 'unknown' && state !== 'failed' && state !== 'completed') continue;
       const reason = `its job ${state === 'unknown' ? 'was lost' : `is ${state}`} while the trial was running`;
       if (await this.opts.store.endTrial(sweepId, t.number, 'failed', reason, this.clock())) {
@@ -352,11 +361,16 @@ export class SweepScheduler {
     // trip. Newest first: BullMQ's wait list is scanned from its newest end (LREM), so this order
     // finds each job at once, where oldest first costs a scan of the whole list each time.
     const queued = before.filter((t) => t.state === 'queued' && cancelled.has(t.number)).reverse();
+    if (queued.length === 0) return;
+    const resources =
+      this.runtimes.get(sweepId)?.spec.resources ??
+      (await this.opts.store.getSweep(sweepId))?.spec.resources;
+    const queue = this.opts.queueFor(resources);
     for (let i = 0; i < queued.length; i += 100) {
       await Promise.all(
         queued
           .slice(i, i + 100)
-          .map((t) => this.opts.queue.remove(trialJobId(t.id, t.attempt)).catch(() => 0)),
+          .map((t) => queue.remove(trialJobId(t.id, t.attempt)).catch(() => 0)),
       );
     }
   }

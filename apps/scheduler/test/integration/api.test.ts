@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   scheduler = new SweepScheduler({
     store,
-    queue,
+    queueFor: () => queue,
     suggester,
     logger: createLogger('test', 'silent'),
     clock: () => now,
@@ -273,7 +273,7 @@ describe('a failing sampler', () => {
     // A sampler registered here exists in this thread only: suggest inline.
     const inline = new SweepScheduler({
       store,
-      queue,
+      queueFor: () => queue,
       suggester: new InlineSuggester(),
       logger: createLogger('test', 'silent'),
       clock: () => now,

@@ -92,7 +92,7 @@ describe('the scheduling loop', () => {
     const logger = createLogger('test', 'silent');
     const scheduler = new SweepScheduler({
       store,
-      queue,
+      queueFor: () => queue,
       suggester: new InlineSuggester(),
       logger,
     });

@@ -138,4 +138,39 @@ describe('fair shares of scarce slots', () => {
       }
     }
   });
+
+  it('counts in slots: half-GPU trials fit two to a slot, 2-GPU trials take two', () => {
+    const half = { id: 'half', demand: 8, weight: 8, size: 0.5 };
+    expect(Object.fromEntries(fairShares([half], 4))).toEqual({ half: 8 });
+    expect(Object.fromEntries(fairShares([half], 3))).toEqual({ half: 6 });
+    const pair = { id: 'pair', demand: 4, weight: 4, size: 2 };
+    expect(Object.fromEntries(fairShares([pair], 5))).toEqual({ pair: 2 });
+    // Sharing 4 slots: one trial each first, then by weight, never more slots than there are.
+    const one = { id: 'one', demand: 4, weight: 4 };
+    const got = fairShares([pair, one, half], 4);
+    expect(got.get('pair')! * 2 + got.get('one')! + got.get('half')! * 0.5).toBeLessThanOrEqual(4);
+    expect([...got.values()].every((v) => v >= 1)).toBe(true);
+  });
+
+  it('never gives more slots than there are, whatever the trial sizes', () => {
+    for (let seed = 0; seed < 300; seed++) {
+      const rng = createRng(seed, 1);
+      const sizes = [0.125, 0.25, 0.5, 1, 2, 4];
+      const requests = Array.from({ length: 1 + Math.floor(rng.next() * 6) }, (_, i) => ({
+        id: `s${i}`,
+        demand: Math.floor(rng.next() * 20),
+        weight: 1 + Math.floor(rng.next() * 20),
+        size: sizes[Math.floor(rng.next() * sizes.length)]!,
+      }));
+      const capacity = Math.floor(rng.next() * 16);
+      const got = fairShares(requests, capacity);
+      const used = requests.reduce((sum, r) => sum + got.get(r.id)! * r.size, 0);
+      expect(used).toBeLessThanOrEqual(capacity + 1e-9);
+      for (const r of requests) expect(got.get(r.id)).toBeLessThanOrEqual(r.demand);
+      // What is left is too small for any sweep that still wants a trial.
+      for (const r of requests) {
+        if (got.get(r.id)! < r.demand) expect(capacity - used).toBeLessThan(r.size);
+      }
+    }
+  });
 });

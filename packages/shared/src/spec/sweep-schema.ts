@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { SpecError } from '../errors.js';
-import type { Method, MetricSpec, PrunerSpec, SpecWarning, SweepSpec } from '../sweep.js';
+import {
+  GPU_SHARES,
+  type Method,
+  type MetricSpec,
+  type PrunerSpec,
+  type SpecWarning,
+  type SweepSpec,
+} from '../sweep.js';
 import { PARAMETER_KEYS } from './distributions.js';
 import {
   EARLY_TERMINATE_KEYS,
@@ -59,6 +66,16 @@ const UNSUPPORTED_WANDB_KEYS = {
   scheduler: 'custom schedulers are not supported; choose a method',
 };
 
+const resourcesSchema = z.strictObject({
+  gpus: z
+    .number()
+    .refine((g) => (GPU_SHARES as readonly number[]).includes(g), {
+      message: `must be one of ${GPU_SHARES.join(', ')} (a share of one GPU, or whole GPUs)`,
+    })
+    .optional(),
+  cpus: z.number().int().min(1).max(1024).optional(),
+});
+
 // One schema per key, so that each can carry its own description in the JSON Schema.
 const ignored = () => z.unknown().optional();
 
@@ -73,6 +90,7 @@ function sweepShape<P extends z.ZodType>(parameters: P) {
     pruner: prunerSchema.optional(),
     early_terminate: earlyTerminateSchema.optional(),
     trainer: trainerSchema.optional(),
+    resources: resourcesSchema.optional(),
     parallelism: z.number().int().min(1).default(SWEEP_DEFAULTS.parallelism),
     run_cap: z.number().int().min(1).optional(),
     max_duration: z.number().gt(0).optional(),
@@ -194,6 +212,7 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
     trainer: v.trainer ?? { name: trainerNameFor(v.program, v.command), options: {} },
     ...(v.program !== undefined && { program: v.program }),
     ...(v.command !== undefined && { command: v.command }),
+    ...(v.resources !== undefined && { resources: v.resources }),
     parallelism: v.parallelism,
     ...(v.run_cap !== undefined && { run_cap: v.run_cap }),
     ...(v.max_duration !== undefined && { max_duration: v.max_duration }),

@@ -87,6 +87,7 @@ interface TrialEntry {
   pruneReason?: PruneReason;
   error?: string;
   backend?: string;
+  gpus?: number[];
   checkpoint?: TrialCheckpoint;
   attempts: Map<number, AttemptEntry>;
 }
@@ -273,6 +274,8 @@ export class MemoryStore implements Store {
     delete t.lastStep;
     delete t.backend;
     delete t.readyAt;
+    if (start.gpus) t.gpus = [...start.gpus];
+    else delete t.gpus;
     this.move(s, t, previous, 'running');
     this.log(s, now, { type: 'trial.started', number, attempt: t.attempt, workerId });
     return {
@@ -691,6 +694,7 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.workerId !== undefined) view.workerId = t.workerId;
   if (t.jobId !== undefined) view.jobId = t.jobId;
   if (t.backend !== undefined) view.backend = t.backend;
+  if (t.gpus !== undefined) view.gpus = [...t.gpus];
   if (t.startedAt !== undefined) view.startedAt = t.startedAt;
   if (t.readyAt !== undefined) view.readyAt = t.readyAt;
   if (t.finishedAt !== undefined) view.finishedAt = t.finishedAt;

@@ -68,6 +68,7 @@ export function toTrial(
   if (h.workerId) trial.workerId = h.workerId;
   if (h.jobId) trial.jobId = h.jobId;
   if (h.backend) trial.backend = h.backend;
+  if (h.gpus) trial.gpus = JSON.parse(h.gpus) as number[];
   if (h.startedAt) trial.startedAt = Number(h.startedAt);
   if (h.readyAt) trial.readyAt = Number(h.readyAt);
   if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);

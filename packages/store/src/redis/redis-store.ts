@@ -245,6 +245,7 @@ export class RedisStore implements Store {
       start.workerId,
       JSON.stringify(start.workerId),
       start.jobId,
+      start.gpus ? JSON.stringify(start.gpus) : '',
     )) as [number, string, number?, ...(string | null)[]];
     const [ok, state, attempt] = reply;
     if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' };

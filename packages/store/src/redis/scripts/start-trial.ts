@@ -4,7 +4,7 @@ import { defineScript } from '../script.js';
  * A worker takes a trial: queued → running, or running → running when its job was redelivered
  * (the older attempt is marked superseded). Each start is a new attempt with a clean report
  * series; logs `trial.started`.
- * ARGV: now, cap, number, worker id, worker id as a JSON string, job id.
+ * ARGV: now, cap, number, worker id, worker id as a JSON string, job id, GPUs as JSON ('' = none).
  * Returns { 1, previous state, attempt, checkpoint path, step, attempt, at } (the checkpoint's
  * fields false when it has none) or { 0, current state } (or { 0, 'missing' }).
  */
@@ -22,7 +22,8 @@ if cur == 'running' then
 end
 redis.call('HSET', KEYS[5], attempt .. ':workerId', ARGV[4], attempt .. ':startedAt', ARGV[1])
 redis.call('HSET', KEYS[4], 'workerId', ARGV[4], 'startedAt', ARGV[1], 'jobId', ARGV[6])
-redis.call('HDEL', KEYS[4], 'lastStep', 'backend', 'readyAt')
+redis.call('HDEL', KEYS[4], 'lastStep', 'backend', 'readyAt', 'gpus')
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'gpus', ARGV[7]) end
 move_trial(KEYS[4], KEYS[2], KEYS[3], ARGV[3], cur, 'running')
 append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.started',
   '{"number":' .. ARGV[3] .. ',"attempt":' .. attempt .. ',"workerId":' .. ARGV[5] .. '}')

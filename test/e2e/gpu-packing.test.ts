@@ -1,0 +1,123 @@
+/**
+ * GPUs placed and packed, on a real worker whose `nvidia-smi` is a stand-in (two 16 GiB GPUs):
+ * half-GPU trials share a GPU two by two, whole-GPU trials never share one, and sweeps asking
+ * for different shares run side by side without ever putting more than a whole GPU's worth of
+ * trials on one.
+ */
+import { fileURLToPath } from 'node:url';
+import type { SweepView, Trial } from '@rung/shared';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
+
+const FAKE_GPU = fileURLToPath(new URL('../fixtures/fake-gpu', import.meta.url));
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startCluster(inject('redisUrl'), {
+    workers: 1,
+    env: { RUNG_GPUS: 'auto', PATH: `${FAKE_GPU}:${process.env.PATH}` },
+  });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+async function submit(resources: string, trials: number): Promise<SweepView> {
+  const res = await fetch(`${cluster.api}/v1/sweeps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/yaml' },
+    body: `
+method: random
+parameters: { x: { min: 0.0, max: 1.0 } }
+trainer: { name: sleep, options: { steps: 4, seconds_per_step: 0.3 } }
+${resources}
+parallelism: ${trials}
+run_cap: ${trials}
+`,
+  });
+  const body = (await res.json()) as { sweep: SweepView };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.sweep;
+}
+
+async function finished(sweep: SweepView): Promise<Trial[]> {
+  const done = await waitFor<SweepView>(
+    `${cluster.api}/v1/sweeps/${sweep.id}`,
+    (s) => s.state !== 'running',
+    60_000,
+    cluster.logs,
+  );
+  expect(done.counts.completed, cluster.logs()).toBe(sweep.spec.run_cap);
+  const res = await fetch(
+    `${cluster.api}/v1/sweeps/${sweep.id}/trials?fields=gpus,startedAt,finishedAt`,
+  );
+  return ((await res.json()) as { trials: Trial[] }).trials;
+}
+
+/** The largest sum of shares that trials held on one GPU at one moment. */
+function peakShare(runs: { trials: Trial[]; share: number }[], gpu: number): number {
+  const edges = runs.flatMap(({ trials, share }) =>
+    trials
+      .filter((t) => t.gpus?.includes(gpu))
+      .flatMap((t) => [
+        { at: t.startedAt!, delta: share },
+        { at: t.finishedAt!, delta: -share },
+      ]),
+  );
+  // Ends before starts at the same moment: a GPU handed over is not shared.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let held = 0;
+  let peak = 0;
+  for (const e of edges) {
+    held += e.delta;
+    peak = Math.max(peak, held);
+  }
+  return peak;
+}
+
+describe('GPUs on a worker with two (stand-in) GPUs', () => {
+  it('puts two half-GPU trials on each GPU at once', async () => {
+    const trials = await finished(await submit('resources: { gpus: 0.5 }', 4));
+    const byGpu = [0, 1].map((g) => trials.filter((t) => t.gpus?.[0] === g).length);
+    expect(byGpu).toEqual([2, 2]);
+    for (const gpu of [0, 1]) expect(peakShare([{ trials, share: 0.5 }], gpu)).toBe(1);
+  });
+
+  it('never lets whole-GPU trials share, and gives a 2-GPU trial both', async () => {
+    const [whole, pair] = await Promise.all([
+      finished(await submit('', 4)),
+      finished(await submit('resources: { gpus: 2 }', 1)),
+    ]);
+    expect(whole.every((t) => t.gpus?.length === 1)).toBe(true);
+    expect(pair[0]?.gpus).toEqual([0, 1]);
+    for (const gpu of [0, 1]) {
+      expect(
+        peakShare(
+          [
+            { trials: whole, share: 1 },
+            { trials: pair, share: 1 },
+          ],
+          gpu,
+        ),
+      ).toBe(1);
+    }
+  });
+
+  it('runs sweeps of different shares side by side within each GPU', async () => {
+    const [halves, quarters, whole] = await Promise.all([
+      finished(await submit('resources: { gpus: 0.5 }', 4)),
+      finished(await submit('resources: { gpus: 0.25 }', 4)),
+      finished(await submit('resources: { gpus: 1 }', 2)),
+    ]);
+    const runs = [
+      { trials: halves, share: 0.5 },
+      { trials: quarters, share: 0.25 },
+      { trials: whole, share: 1 },
+    ];
+    for (const gpu of [0, 1]) expect(peakShare(runs, gpu)).toBeLessThanOrEqual(1);
+    // And sharing did happen: some moment had a GPU held by more than one trial.
+    expect(
+      Math.max(peakShare(runs.slice(0, 2), 0), peakShare(runs.slice(0, 2), 1)),
+    ).toBeGreaterThan(0.5);
+  });
+});
