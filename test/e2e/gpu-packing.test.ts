@@ -1,9 +1,12 @@
 /**
  * GPUs placed and packed, on a real worker whose `nvidia-smi` is a stand-in (two 16 GiB GPUs):
- * half-GPU trials share a GPU two by two, whole-GPU trials never share one, and sweeps asking
- * for different shares run side by side without ever putting more than a whole GPU's worth of
- * trials on one.
+ * half-GPU trials share a GPU two by two, whole-GPU trials never share one, sweeps asking for
+ * different shares run side by side without ever putting more than a whole GPU's worth of trials
+ * on one, and each trial's GPU-seconds and peak GPU memory are recorded.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SweepView, Trial } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,23 +16,37 @@ const FAKE_GPU = fileURLToPath(new URL('../fixtures/fake-gpu', import.meta.url))
 let cluster: TestCluster;
 
 beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rung-e2e-gpu-'));
+  const config = join(dir, 'rung-worker.yaml');
+  writeFileSync(config, `trainers:\n  gpu-mem:\n    program: gpu_mem.sh\n    cwd: ${FAKE_GPU}\n`);
   cluster = await startCluster(inject('redisUrl'), {
     workers: 1,
-    env: { RUNG_GPUS: 'auto', PATH: `${FAKE_GPU}:${process.env.PATH}` },
+    env: {
+      RUNG_GPUS: 'auto',
+      PATH: `${FAKE_GPU}:${process.env.PATH}`,
+      FAKE_GPU_APPS: mkdtempSync(join(dir, 'apps-')),
+      RUNG_GPU_SAMPLE_MS: '100',
+      RUNG_WORKER_CONFIG: config,
+    },
   });
 });
 afterAll(async () => {
   await cluster?.stop();
 });
 
-async function submit(resources: string, trials: number): Promise<SweepView> {
+async function submit(
+  resources: string,
+  trials: number,
+  trainer = 'trainer: { name: sleep, options: { steps: 4, seconds_per_step: 0.3 } }',
+): Promise<SweepView> {
   const res = await fetch(`${cluster.api}/v1/sweeps`, {
     method: 'POST',
     headers: { 'content-type': 'application/yaml' },
     body: `
 method: random
+metric: { name: val_loss, goal: minimize }
 parameters: { x: { min: 0.0, max: 1.0 } }
-trainer: { name: sleep, options: { steps: 4, seconds_per_step: 0.3 } }
+${trainer}
 ${resources}
 parallelism: ${trials}
 run_cap: ${trials}
@@ -49,7 +66,7 @@ async function finished(sweep: SweepView): Promise<Trial[]> {
   );
   expect(done.counts.completed, cluster.logs()).toBe(sweep.spec.run_cap);
   const res = await fetch(
-    `${cluster.api}/v1/sweeps/${sweep.id}/trials?fields=gpus,startedAt,finishedAt`,
+    `${cluster.api}/v1/sweeps/${sweep.id}/trials?fields=gpus,startedAt,finishedAt,gpuSeconds,peakGpuMemoryMiB`,
   );
   return ((await res.json()) as { trials: Trial[] }).trials;
 }
@@ -119,5 +136,15 @@ describe('GPUs on a worker with two (stand-in) GPUs', () => {
     expect(
       Math.max(peakShare(runs.slice(0, 2), 0), peakShare(runs.slice(0, 2), 1)),
     ).toBeGreaterThan(0.5);
+  });
+
+  it('records the GPU-seconds and the peak GPU memory of each trial', async () => {
+    const [trial] = await finished(
+      await submit('resources: { gpus: 0.5 }', 1, 'program: gpu_mem.sh'),
+    );
+    const heldSeconds = (trial!.finishedAt! - trial!.startedAt!) / 1000;
+    expect(trial!.gpuSeconds).toBeGreaterThan(0.5 * 1.8 * 0.9);
+    expect(trial!.gpuSeconds).toBeLessThanOrEqual(0.5 * heldSeconds + 1e-6);
+    expect(trial!.peakGpuMemoryMiB).toBe(1500);
   });
 });

@@ -4,6 +4,7 @@
  * (placement/) — and trains it in a trial process of its own.
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
  * RUNG_CPUS (cores trials asking for `cpus` may reserve; the machine's by default),
+ * RUNG_GPU_SAMPLE_MS (how often trials' GPU memory is read; 2000),
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
  * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts),
  * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
@@ -17,6 +18,7 @@ import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { loadWorkerConfig } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
+import { GpuMemorySampler } from './placement/gpu-memory.js';
 import { Placement } from './placement/placement.js';
 import { TrainerCatalog } from './trainers/catalog.js';
 import { listTrainers } from './trainers/registry.js';
@@ -43,14 +45,17 @@ async function main(): Promise<void> {
   const gpus = env.RUNG_GPUS === 'none' ? [] : await discoverGpus();
   // Cores that trials asking for `cpus` may reserve.
   const cores = intFromEnv(env, 'RUNG_CPUS', availableParallelism(), 1, 4096);
-  let intake: TrialIntake | undefined;
   const placement = new Placement(
     gpus.map((g) => g.index),
     cpuSlots,
     cores,
-    () => intake?.gate(),
   );
   const slots = placement.standingSlots.length;
+  // How often the GPU memory of running trials is read from nvidia-smi.
+  const gpuMemory =
+    gpus.length > 0
+      ? new GpuMemorySampler(intFromEnv(env, 'RUNG_GPU_SAMPLE_MS', 2000, 50, 60_000))
+      : undefined;
   let running = 0;
 
   // How often the worker announces itself; it counts as gone after three missed heartbeats.
@@ -65,7 +70,12 @@ async function main(): Promise<void> {
     slots,
     busy: running,
     trainers: catalog.announce(),
-    gpus: gpus.map(({ index, name, memoryMiB }) => ({ index, name, memoryMiB })),
+    gpus: gpus.map(({ index, name, memoryMiB }) => ({
+      index,
+      name,
+      memoryMiB,
+      free: placement.usage().freeGpuShares.get(index) ?? 1,
+    })),
     host: hostname(),
     startedAt,
     at: Date.now(),
@@ -101,7 +111,7 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const live = new Set<{ kill(): void }>();
-  intake = new TrialIntake({
+  const intake = new TrialIntake({
     queue: config.queue,
     prefix: `${config.prefix}bull`,
     connect: () => new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -121,6 +131,7 @@ async function main(): Promise<void> {
           ...(lease.standing && { spares }),
           catalog,
           checkpointRoot,
+          ...(gpuMemory && { gpuMemory }),
           logger,
           isShuttingDown: () => shuttingDown,
           onProcess: (proc, done) => {

@@ -1,8 +1,13 @@
 /**
  * How a worker takes trials: a BullMQ worker on the base queue, and — with GPUs — one on each GPU
- * share's queue (`rung-trials-gpu0.5`, …). Each job is placed (placement.ts) before it runs; a
- * queue's worker takes jobs only while a trial of its kind would fit now, so a worker does not
- * hold jobs it cannot run while another worker could.
+ * share's queue (`rung-trials-gpu0.5`, …), each taking at most as many jobs as such trials fit on
+ * the idle worker. Each job is placed (placement.ts) before it runs, and waits its turn there
+ * when the GPUs it needs are busy with trials from the other queues.
+ *
+ * Not done: pausing a queue's worker while its trials do not fit. BullMQ may still hand a paused
+ * worker the job it was already fetching, which it then leaves locked until the lock lapses
+ * (30 s, measured in the GPU end-to-end test); so a worker can hold a job it cannot start yet
+ * while another worker has room for it.
  */
 import {
   GPU_SHARES,
@@ -30,16 +35,8 @@ export interface TrialIntakeOptions {
   lockMs: number;
 }
 
-interface Intake {
-  worker: Worker<TrialJob>;
-  /** What one of its trials asks for (a base-queue job may also ask for CPUs). */
-  request: ResourceSpec | undefined;
-  paused: boolean;
-}
-
 export class TrialIntake {
-  private readonly intakes: Intake[] = [];
-  private closing = false;
+  private readonly workers: Worker<TrialJob>[] = [];
 
   constructor(private readonly opts: TrialIntakeOptions) {
     const { placement } = opts;
@@ -56,32 +53,16 @@ export class TrialIntake {
 
   /** The queues it serves. */
   get queues(): string[] {
-    return this.intakes.map((i) => i.worker.name);
+    return this.workers.map((w) => w.name);
   }
 
   isRunning(): boolean {
-    return this.intakes.every((i) => i.worker.isRunning());
-  }
-
-  /**
-   * Takes jobs only from the queues whose trials fit now. Called after each placement or release;
-   * on a worker without GPUs the base queue's concurrency is its slot count, so it is left alone.
-   */
-  gate(): void {
-    if (this.closing || !this.opts.placement.hasGpus) return;
-    for (const intake of this.intakes) {
-      const fits = this.opts.placement.fitsNow(intake.request);
-      if (fits === !intake.paused) continue;
-      intake.paused = !fits;
-      const change = fits ? intake.worker.resume() : intake.worker.pause(true);
-      void change.catch((err) => this.opts.logger.warn({ err }, 'cannot pause or resume intake'));
-    }
+    return this.workers.every((w) => w.isRunning());
   }
 
   /** Stops taking jobs; with `force`, without waiting for the running ones. */
   async close(force = false): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.intakes.map((i) => i.worker.close(force)));
+    await Promise.all(this.workers.map((w) => w.close(force)));
   }
 
   private open(request: ResourceSpec | undefined, concurrency: number): void {
@@ -110,11 +91,11 @@ export class TrialIntake {
       },
     );
     worker.on('error', (err) => this.opts.logger.error({ err }, 'worker error'));
-    this.intakes.push({ worker, request, paused: false });
+    this.workers.push(worker);
   }
 
   /** Calls `listener` for each job that failed for good or for now (an infrastructure error). */
   onFailed(listener: (job: Job<TrialJob> | undefined, err: Error) => void): void {
-    for (const i of this.intakes) i.worker.on('failed', listener);
+    for (const w of this.workers) w.on('failed', listener);
   }
 }

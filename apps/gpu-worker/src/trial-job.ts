@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { StepValue } from '@rung/search';
 import { type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
+import type { GpuMemorySampler, TrackedTrial } from './placement/gpu-memory.js';
 import type { Slot } from './placement/placement.js';
 import { createPruner } from './pruner-choice.js';
 import { TrainerCatalog } from './trainers/catalog.js';
@@ -42,6 +43,8 @@ export interface TrialJobDeps {
   spares?: SpareProcesses;
   /** The worker's trainers. @defaultValue the built-in ones */
   catalog?: TrainerCatalog;
+  /** Watches the GPU memory of trials that run on GPUs. */
+  gpuMemory?: GpuMemorySampler;
 }
 
 export type TrialJobResult =
@@ -76,6 +79,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     return 'skipped';
   }
   const attempt = start.attempt;
+  const startedAt = clock();
   const { metric } = sweep.spec;
   const pruner = createPruner(sweep.spec.pruner);
   logger.info({ attempt, params: job.params }, 'trial started');
@@ -116,6 +120,15 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   );
 
   let stoppedAs: 'pruned' | 'cancelled' | 'superseded' | undefined;
+  let gpuMemory: TrackedTrial | undefined;
+  /** What the attempt held of its GPUs so far (none without GPUs). */
+  const usage = () => {
+    const share = deps.slot.gpuShare;
+    if (share === undefined) return {};
+    const peakGpuMemoryMiB = gpuMemory?.peakMiB();
+    const gpuSeconds = (share * (clock() - startedAt)) / 1000;
+    return { usage: { gpuSeconds, ...(peakGpuMemoryMiB !== undefined && { peakGpuMemoryMiB }) } };
+  };
   let warnedMissingMetric = false;
   let warnedReplayedStep = false;
 
@@ -194,6 +207,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         if (!decision.prune) return;
         const ok = await store.finishTrial(sweepId, number, attempt, {
           state: 'pruned',
+          ...usage(),
           value,
           pruneReason: decision.reason,
           now: clock(),
@@ -206,15 +220,25 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     deps.spares?.take(deps.slot.id, deps.slot.env),
   );
   deps.onProcess?.(proc, proc.done);
+  if (deps.slot.gpus && proc.pid !== undefined) gpuMemory = deps.gpuMemory?.track(proc.pid);
 
-  const outcome = await proc.done.finally(() => output.close());
+  const outcome = await proc.done.finally(() => {
+    output.close();
+    gpuMemory?.stop();
+  });
   if (deps.isShuttingDown?.() && !stoppedAs && outcome.kind !== 'result') {
     throw new Error('worker shut down before the trial finished: it will be retried');
   }
   if (stoppedAs) return stoppedAs;
 
   const finish = (state: 'completed' | 'failed', extra: { value?: number; error?: string }) =>
-    store.finishTrial(sweepId, number, attempt, { state, ...extra, now: clock(), curve: losses });
+    store.finishTrial(sweepId, number, attempt, {
+      state,
+      ...extra,
+      ...usage(),
+      now: clock(),
+      curve: losses,
+    });
 
   switch (outcome.kind) {
     case 'result': {

@@ -71,6 +71,10 @@ export interface Trial {
   backend?: string;
   /** The GPUs its current attempt runs on (indices on its worker; a share may be of one). */
   gpus?: number[];
+  /** GPU time its attempts held, in GPU-seconds (a half-GPU trial for 10 s: 5). */
+  gpuSeconds?: number;
+  /** The most GPU memory its processes used at once, in MiB, as `nvidia-smi` saw it. */
+  peakGpuMemoryMiB?: number;
   /** How many times a worker started the trial (more than 1 after a worker crash). */
   attempt: number;
   createdAt: number;

@@ -136,6 +136,8 @@ export interface TrialOutcome {
    * step peers that pruning rules compare against.
    */
   curve?: readonly StepValue[];
+  /** What the attempt used of its GPUs: added to (GPU-seconds) or raising (peak) the trial's. */
+  usage?: { gpuSeconds: number; peakGpuMemoryMiB?: number };
 }
 
 /** Which trials to list, in number order. */
@@ -185,7 +187,8 @@ export interface WorkerInfo {
   /** Slots running a trial now. */
   busy: number;
   trainers: TrainerInfo[];
-  gpus: { index: number; name: string; memoryMiB: number }[];
+  /** Its GPUs, with the share of each that no trial holds now (1 = idle). */
+  gpus: { index: number; name: string; memoryMiB: number; free: number }[];
   host: string;
   startedAt: number;
   /** The last heartbeat. */

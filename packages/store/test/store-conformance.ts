@@ -362,6 +362,45 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         await expectConsistent(store, id);
       });
 
+      it('add up the GPU-seconds of attempts and keep the highest peak GPU memory', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const first = await running(store, id);
+        await store.report(id, first.number, first.attempt, report(1, 0.5), { metric });
+        // The first attempt was superseded before it finished: what it used is not known.
+        const second = await store.startTrial(id, first.number, {
+          workerId: 'w2',
+          jobId: 'j',
+          now: NOW + 5,
+          gpus: [1],
+        });
+        if (!second.ok) throw new Error('not started');
+        await store.report(id, first.number, second.attempt, report(1, 0.4), { metric });
+        expect(
+          await store.finishTrial(id, first.number, second.attempt, {
+            state: 'completed',
+            value: 0.4,
+            now: NOW + 9,
+            curve: [{ step: 1, loss: 0.4 }],
+            usage: { gpuSeconds: 2.5, peakGpuMemoryMiB: 900 },
+          }),
+        ).toBe(true);
+        expect(await store.getTrial(id, first.number)).toMatchObject({
+          gpus: [1],
+          gpuSeconds: 2.5,
+          peakGpuMemoryMiB: 900,
+        });
+        const other = await running(store, id);
+        await store.finishTrial(id, other.number, other.attempt, {
+          state: 'failed',
+          now: NOW + 3,
+          usage: { gpuSeconds: 0.25 },
+        });
+        const failed = await store.getTrial(id, other.number);
+        expect(failed?.gpuSeconds).toBe(0.25);
+        expect(failed?.peakGpuMemoryMiB).toBeUndefined();
+      });
+
       it('record how an attempt ended when the trial is ended from outside or paused', async () => {
         const store = await factory.make();
         const id = await newSweep(store);
@@ -792,7 +831,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           trainers: names.map((name) =>
             name === 'train-py' ? { name, program: 'train.py' } : { name },
           ),
-          gpus: [{ index: 0, name: 'H200', memoryMiB: 141_000 }],
+          gpus: [{ index: 0, name: 'H200', memoryMiB: 141_000, free: 0.5 }],
           host: 'h',
           startedAt: 0,
           at,

@@ -17,6 +17,8 @@ export interface Slot {
   env: Record<string, string>;
   /** Its GPUs' indices, when it has any. */
   gpus?: number[];
+  /** How much GPU it holds in all (0.5 of one, 2 whole ones), when it has any. */
+  gpuShare?: number;
 }
 
 /** What a running trial holds; give it back with {@link Placement.release}. */
@@ -55,13 +57,11 @@ export class Placement {
    * @param gpuIndices this worker's GPUs
    * @param cpuSlots trials at once without GPUs
    * @param cores CPU cores that trials asking for `cpus` may reserve
-   * @param onChange called after each grant or release (to pause or resume taking jobs)
    */
   constructor(
     gpuIndices: readonly number[],
     cpuSlots: number,
     private readonly cores: number,
-    private readonly onChange: () => void = () => undefined,
   ) {
     if (gpuIndices.length === 0 && cpuSlots < 1)
       throw new Error('a worker needs at least one slot');
@@ -73,6 +73,7 @@ export class Placement {
             id: `gpu:${i}`,
             env: { CUDA_VISIBLE_DEVICES: String(i) },
             gpus: [i],
+            gpuShare: 1,
           }))
         : Array.from({ length: cpuSlots }, (_, i) => ({
             id: `cpu:${i}`,
@@ -97,21 +98,10 @@ export class Placement {
     return undefined;
   }
 
-  /** Whether a trial asking for `request` would be placed now. */
-  fitsNow(request: ResourceSpec | undefined): boolean {
-    if (this.waiting.length > 0) return false;
-    const lease = this.tryTake(request);
-    if (lease) this.give(lease);
-    return lease !== undefined;
-  }
-
   /** Places a trial, waiting until what it asks for is free (check {@link neverFits} first). */
   acquire(request: ResourceSpec | undefined): Promise<PlacementLease> {
     const lease = this.waiting.length === 0 ? this.tryTake(request) : undefined;
-    if (lease) {
-      this.onChange();
-      return Promise.resolve(lease);
-    }
+    if (lease) return Promise.resolve(lease);
     return new Promise((grant) => this.waiting.push({ request, grant }));
   }
 
@@ -123,7 +113,6 @@ export class Placement {
       if (!next) break;
       this.waiting.shift()!.grant(next);
     }
-    this.onChange();
   }
 
   /** Trials running here now, and what is free. */
@@ -152,7 +141,12 @@ export class Placement {
       const env: Record<string, string> = { CUDA_VISIBLE_DEVICES: gpus.indices.join(',') };
       // Sharing a GPU: TensorFlow would otherwise take all its memory at start.
       if (gpus.eighths < 8) env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
-      const slot = { id: `gpu:${gpus.indices.join(',')}`, env, gpus: gpus.indices };
+      const slot = {
+        id: `gpu:${gpus.indices.join(',')}`,
+        env,
+        gpus: gpus.indices,
+        gpuShare: (gpus.indices.length * gpus.eighths) / 8,
+      };
       lease = { slot, standing, gpus, cpus };
     }
     this.freeCores -= cpus;

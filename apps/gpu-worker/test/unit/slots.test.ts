@@ -22,7 +22,12 @@ describe('GPU discovery and placement', () => {
     const b = await placement.acquire(undefined);
     expect([a.slot, b.slot]).toEqual(placement.standingSlots);
     expect(a.standing && b.standing).toBe(true);
-    expect(placement.fitsNow(undefined)).toBe(false);
+    expect(placement.usage().freeGpuShares).toEqual(
+      new Map([
+        [0, 0],
+        [1, 0],
+      ]),
+    );
     placement.release(a);
     expect((await placement.acquire(undefined)).slot.id).toBe('gpu:0');
   });
@@ -36,8 +41,12 @@ describe('GPU discovery and placement', () => {
     expect(halves[0]!.standing).toBe(false);
     const whole = await placement.acquire({ gpus: 1 });
     expect(whole.slot.env.CUDA_VISIBLE_DEVICES).toBe('1');
-    expect(placement.fitsNow({ gpus: 1 })).toBe(false);
-    expect(placement.fitsNow({ gpus: 0.125 })).toBe(false);
+    expect(placement.usage().freeGpuShares).toEqual(
+      new Map([
+        [0, 0],
+        [1, 0],
+      ]),
+    );
   });
 
   it('makes a trial wait until what it asks for is free, first come first served', async () => {
@@ -67,8 +76,7 @@ describe('GPU discovery and placement', () => {
     const placement = new Placement([], 4, 6);
     const a = await placement.acquire({ cpus: 4 });
     expect(a.slot.env).toMatchObject({ OMP_NUM_THREADS: '4', CUDA_VISIBLE_DEVICES: '' });
-    expect(placement.fitsNow({ cpus: 4 })).toBe(false);
-    expect(placement.fitsNow({ cpus: 2 })).toBe(true);
+    expect(placement.usage()).toMatchObject({ freeCores: 2, freeSlots: 3 });
     expect(placement.neverFits({ cpus: 8 })).toMatch(/asks for 8 CPUs and this worker has 6/);
     expect(placement.neverFits({ gpus: 0.5 })).toMatch(/asks for 0.5 GPUs and this worker has 0/);
   });

@@ -42,6 +42,8 @@ const TRIAL_FIELDS = [
   'jobId',
   'backend',
   'gpus',
+  'gpuSeconds',
+  'peakGpuMemoryMiB',
   'attempt',
   'createdAt',
   'startedAt',

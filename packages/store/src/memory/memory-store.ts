@@ -88,6 +88,8 @@ interface TrialEntry {
   error?: string;
   backend?: string;
   gpus?: number[];
+  gpuSeconds?: number;
+  peakGpuMemoryMiB?: number;
   checkpoint?: TrialCheckpoint;
   attempts: Map<number, AttemptEntry>;
 }
@@ -388,6 +390,13 @@ export class MemoryStore implements Store {
     if (value !== undefined) t.value = value;
     if (outcome.pruneReason) t.pruneReason = structuredClone(outcome.pruneReason);
     if (outcome.error) t.error = outcome.error;
+    if (outcome.usage) {
+      const { gpuSeconds, peakGpuMemoryMiB } = outcome.usage;
+      t.gpuSeconds = (t.gpuSeconds ?? 0) + gpuSeconds;
+      if (peakGpuMemoryMiB !== undefined && peakGpuMemoryMiB > (t.peakGpuMemoryMiB ?? 0)) {
+        t.peakGpuMemoryMiB = peakGpuMemoryMiB;
+      }
+    }
     Object.assign(t.attempts.get(attempt)!, { endedBy: outcome.state, endedAt: outcome.now });
     if (outcome.state === 'completed') {
       if (value !== undefined) s.leaderboard.set(number, value);
@@ -695,6 +704,8 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.jobId !== undefined) view.jobId = t.jobId;
   if (t.backend !== undefined) view.backend = t.backend;
   if (t.gpus !== undefined) view.gpus = [...t.gpus];
+  if (t.gpuSeconds !== undefined) view.gpuSeconds = t.gpuSeconds;
+  if (t.peakGpuMemoryMiB !== undefined) view.peakGpuMemoryMiB = t.peakGpuMemoryMiB;
   if (t.startedAt !== undefined) view.startedAt = t.startedAt;
   if (t.readyAt !== undefined) view.readyAt = t.readyAt;
   if (t.finishedAt !== undefined) view.finishedAt = t.finishedAt;

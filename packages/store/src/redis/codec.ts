@@ -69,6 +69,8 @@ export function toTrial(
   if (h.jobId) trial.jobId = h.jobId;
   if (h.backend) trial.backend = h.backend;
   if (h.gpus) trial.gpus = JSON.parse(h.gpus) as number[];
+  if (h.gpuSeconds) trial.gpuSeconds = Number(h.gpuSeconds);
+  if (h.peakGpuMemoryMiB) trial.peakGpuMemoryMiB = Number(h.peakGpuMemoryMiB);
   if (h.startedAt) trial.startedAt = Number(h.startedAt);
   if (h.readyAt) trial.readyAt = Number(h.readyAt);
   if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);

@@ -386,6 +386,8 @@ export class RedisStore implements Store {
         outcome.pruneReason ? JSON.stringify(outcome.pruneReason) : '',
         outcome.error ?? '',
         data,
+        outcome.usage ? String(outcome.usage.gpuSeconds) : '',
+        outcome.usage?.peakGpuMemoryMiB !== undefined ? String(outcome.usage.peakGpuMemoryMiB) : '',
         ...curve.map((s) => String(s.loss)),
       ],
     );
