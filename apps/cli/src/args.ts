@@ -64,10 +64,19 @@ export const COMMANDS: readonly CommandDef[] = [
     name: 'up',
     summary: 'Start a local cluster: Redis, the scheduler and N workers (Ctrl-C stops it)',
     positionals: [],
-    options: CLUSTER_OPTIONS,
+    options: {
+      ...CLUSTER_OPTIONS,
+      'sweep-dir': {
+        type: 'string',
+        arg: 'DIR',
+        description:
+          "Register the program of every sweep file in DIR (W&B's program/command) for the workers",
+      },
+    },
     notes: [
       'Uses the Redis at $REDIS_URL when set; otherwise starts a private redis-server',
       '(AOF on, data in <state-dir>/redis), so sweeps carry on after a restart.',
+      "With --sweep-dir, 'rung submit DIR/<file>' runs that file's program, from its folder.",
     ],
   },
   {

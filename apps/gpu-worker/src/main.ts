@@ -6,7 +6,8 @@
  * RUNG_CPUS (cores trials asking for `cpus` may reserve; the machine's by default),
  * RUNG_GPU_SAMPLE_MS (how often trials' GPU memory is read; 2000),
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
- * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers: see config/worker-config.ts),
+ * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers, one file or a list separated like PATH:
+ * see config/worker-config.ts),
  * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
  */
 import { createServer } from 'node:http';
@@ -16,7 +17,7 @@ import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@r
 import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { loadWorkerConfig } from './config/worker-config.js';
+import { loadWorkerConfigs } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
 import { GpuMemorySampler } from './placement/gpu-memory.js';
 import { Placement } from './placement/placement.js';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   // How long a job stays ours without a lock renewal; a dead worker's trials come back after it.
   const lockMs = intFromEnv(env, 'RUNG_JOB_LOCK_MS', 30_000, 1000, 600_000);
   const catalog = new TrainerCatalog(
-    env.RUNG_WORKER_CONFIG ? loadWorkerConfig(env.RUNG_WORKER_CONFIG, listTrainers()) : [],
+    env.RUNG_WORKER_CONFIG ? loadWorkerConfigs(env.RUNG_WORKER_CONFIG, listTrainers()) : [],
   );
   // Shared by every worker of a cluster (a network volume), a retried trial resumes on any of them.
   const checkpointRoot = path.resolve(

@@ -12,7 +12,7 @@ import {
   startLocalCluster,
 } from '../cluster/local-cluster.js';
 import type { Io } from '../io.js';
-import { registerSweepProgram } from '../program-registration.js';
+import { registerSweepProgram, withWorkerConfig } from '../program-registration.js';
 import { readSweepFile } from '../sweep-file.js';
 import { clusterOptions, printStopped, printUp, reportUnexpectedExit } from './cluster-output.js';
 import { followSweep, printSubmitted } from './follow.js';
@@ -38,7 +38,7 @@ export async function runCommand(
   const opts = clusterOptions(values, io.env, 'run', { port: 0, stateDir: join('.rung', 'run') });
   // A sweep file naming W&B's program: its own workers get it registered, as `wandb agent` runs it.
   const workerConfig = registerSweepProgram(positionals[0]!, file, opts.stateDir);
-  if (workerConfig) opts.env = { ...opts.env, RUNG_WORKER_CONFIG: workerConfig };
+  opts.env = withWorkerConfig(opts.env ?? io.env, workerConfig);
   const keepUp = values['keep-up'] === true;
   // A one-shot run starts from an empty Redis: an older, interrupted run's sweep must not resume
   // and compete for the workers.

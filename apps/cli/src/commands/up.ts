@@ -1,4 +1,6 @@
 /** `rung up`: a local cluster in the foreground until Ctrl-C. */
+
+import { stringOption } from '../args.js';
 import {
   ClusterStartError,
   type LocalCluster,
@@ -6,8 +8,16 @@ import {
   startLocalCluster,
 } from '../cluster/local-cluster.js';
 import type { ChildExit } from '../cluster/supervisor.js';
+import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
-import { clusterOptions, printStopped, printUp, reportUnexpectedExit } from './cluster-output.js';
+import { registerSweepPrograms, sweepFilesIn, withWorkerConfig } from '../program-registration.js';
+import {
+  clusterOptions,
+  displayPath,
+  printStopped,
+  printUp,
+  reportUnexpectedExit,
+} from './cluster-output.js';
 import type { CommandValues } from './types.js';
 
 /** Test seams of {@link upCommand}: other entry points, shorter deadlines. */
@@ -27,6 +37,11 @@ export async function upCommand(
   seams: UpSeams = {},
 ): Promise<number> {
   const opts = clusterOptions(values, io.env, 'up', { port: 8080, stateDir: '.rung' });
+  const sweepDir = stringOption(values, 'sweep-dir');
+  if (sweepDir !== undefined) {
+    const registration = registerSweepDir(sweepDir, opts.stateDir, io);
+    opts.env = withWorkerConfig(opts.env ?? io.env, registration.configFile);
+  }
   const interrupts = io.trapInterrupts();
   const schedulerDied = new AbortController();
   let cluster: LocalCluster | undefined;
@@ -76,4 +91,28 @@ export async function upCommand(
     interrupts.force.removeEventListener('abort', onForce);
     interrupts.release();
   }
+}
+
+/**
+ * Registers the programs of the sweep files in `dir` for the workers `rung up` starts, and says
+ * which, so `rung submit <file>` runs them as `wandb agent` would.
+ */
+function registerSweepDir(dir: string, stateDir: string, io: Io) {
+  let files: ReturnType<typeof sweepFilesIn>;
+  try {
+    files = sweepFilesIn(dir);
+  } catch (err) {
+    throw new CliError(`--sweep-dir ${dir}: ${(err as Error).message}`);
+  }
+  const registration = registerSweepPrograms(files, stateDir);
+  if (registration.registered.size === 0) {
+    io.out.write(`No sweep file in ${dir} names a program: nothing registered.\n`);
+  }
+  for (const [name, file] of registration.registered) {
+    io.out.write(`Registered the program of ${displayPath(file)} as trainer '${name}'.\n`);
+  }
+  for (const { file, reason } of registration.skipped) {
+    io.err.write(`Not registered: ${displayPath(file)}: ${reason}.\n`);
+  }
+  return registration;
 }

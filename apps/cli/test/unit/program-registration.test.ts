@@ -1,8 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registerSweepProgram } from '../../src/program-registration.js';
+import {
+  registerSweepProgram,
+  registerSweepPrograms,
+  sweepFilesIn,
+  withWorkerConfig,
+} from '../../src/program-registration.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rung-register-'));
 
@@ -58,5 +63,52 @@ describe("registering a sweep file's program for its own workers", () => {
     expect(
       registerSweepProgram(path.join(dir, 's.yaml'), { text: 'method: [', format: 'yaml' }, dir),
     ).toBeUndefined();
+  });
+
+  it('registers every program of a folder of sweep files, skipping what clashes', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'rung-sweep-dir-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    };
+    const sweep = (program: string) =>
+      `program: ${program}\nmethod: random\nparameters: {x: {value: 1}}\n`;
+    write('a/sweep.yaml', sweep('train.py'));
+    write('a/other.yml', sweep('eval.py'));
+    write('b/sweep.yaml', sweep('train.py'));
+    write('package.json', '{"name": "not a sweep"}');
+    write('.hidden/sweep.yaml', sweep('hidden.py'));
+    write('empty.yaml', '');
+
+    const files = sweepFilesIn(root);
+    expect([...files.keys()].map((f) => path.relative(root, f)).sort()).toEqual([
+      'a/other.yml',
+      'a/sweep.yaml',
+      'b/sweep.yaml',
+      'package.json',
+    ]);
+    const registration = registerSweepPrograms(files, path.join(root, 'state'));
+    expect(Object.fromEntries(registration.registered)).toEqual({
+      'eval-py': path.join(root, 'a/other.yml'),
+      'train-py': path.join(root, 'a/sweep.yaml'),
+    });
+    expect(registration.skipped).toEqual([
+      {
+        file: path.join(root, 'b/sweep.yaml'),
+        reason: expect.stringMatching(
+          /trainer 'train-py' is already the program of .*a\/sweep\.yaml/,
+        ),
+      },
+    ]);
+    const config = JSON.parse(readFileSync(registration.configFile!, 'utf8'));
+    expect(config.trainers['train-py'].cwd).toBe(path.join(root, 'a'));
+  });
+
+  it('adds its config to the workers’ own list', () => {
+    expect(withWorkerConfig({ RUNG_WORKER_CONFIG: '/etc/rung.yaml' }, '/s/w.json')).toEqual({
+      RUNG_WORKER_CONFIG: `/etc/rung.yaml${path.delimiter}/s/w.json`,
+    });
+    expect(withWorkerConfig({}, '/s/w.json')).toEqual({ RUNG_WORKER_CONFIG: '/s/w.json' });
+    expect(withWorkerConfig({ A: '1' }, undefined)).toEqual({ A: '1' });
   });
 });

@@ -119,3 +119,26 @@ export function loadWorkerConfig(file: string, builtIn: readonly string[]): Conf
     };
   });
 }
+
+/**
+ * Reads the config files of a `RUNG_WORKER_CONFIG` list (separated like PATH): `rung run` and
+ * `rung up --sweep-dir` add the programs they register to the user's own file this way.
+ * @throws Error when a file cannot be used, or two of them declare the same trainer
+ */
+export function loadWorkerConfigs(list: string, builtIn: readonly string[]): ConfiguredTrainer[] {
+  const from = new Map<string, string>();
+  const trainers: ConfiguredTrainer[] = [];
+  for (const file of list.split(path.delimiter).filter(Boolean)) {
+    for (const trainer of loadWorkerConfig(file, builtIn)) {
+      const earlier = from.get(trainer.name);
+      if (earlier !== undefined) {
+        throw new Error(
+          `worker config ${file}: trainers.${trainer.name}: already declared in ${earlier}`,
+        );
+      }
+      from.set(trainer.name, file);
+      trainers.push(trainer);
+    }
+  }
+  return trainers;
+}

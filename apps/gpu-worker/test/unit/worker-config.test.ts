@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig } from '../../src/config/worker-config.js';
+import { loadWorkerConfig, loadWorkerConfigs } from '../../src/config/worker-config.js';
 import { TrainerCatalog } from '../../src/trainers/catalog.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rung-worker-config-'));
@@ -90,5 +90,15 @@ trainers:
     );
     expect(refused('trainer:\n  x: {}\n')).toThrow(/worker config .*config-/);
     expect(() => loadWorkerConfig(path.join(dir, 'none.yaml'), [])).toThrow(/none\.yaml/);
+  });
+
+  it('may be a list of files, as rung run adds its programs to the user’s own', () => {
+    const own = configFile('trainers:\n  mine:\n    program: mine.py\n');
+    const added = configFile('trainers:\n  train-py:\n    program: train.py\n');
+    const trainers = loadWorkerConfigs([own, added].join(path.delimiter), ['mlp']);
+    expect(trainers.map((t) => t.name)).toEqual(['mine', 'train-py']);
+    expect(() => loadWorkerConfigs([own, own].join(path.delimiter), ['mlp'])).toThrow(
+      /trainers\.mine: already declared in .*config-/,
+    );
   });
 });
