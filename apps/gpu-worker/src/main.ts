@@ -7,17 +7,18 @@
  * RUNG_GPU_SAMPLE_MS (how often trials' GPU memory is read; 2000),
  * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
  * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers, one file or a list separated like PATH:
- * see config/worker-config.ts),
+ * see config/worker-config.ts), and `--trainer NAME=PATH` flags (a program, or a .mjs module),
  * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
  */
 import { createServer } from 'node:http';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { loadWorkerConfigs } from './config/worker-config.js';
+import { loadWorkerTrainers } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
 import { GpuMemorySampler } from './placement/gpu-memory.js';
 import { Placement } from './placement/placement.js';
@@ -37,7 +38,11 @@ async function main(): Promise<void> {
   // How long a job stays ours without a lock renewal; a dead worker's trials come back after it.
   const lockMs = intFromEnv(env, 'RUNG_JOB_LOCK_MS', 30_000, 1000, 600_000);
   const catalog = new TrainerCatalog(
-    env.RUNG_WORKER_CONFIG ? loadWorkerConfigs(env.RUNG_WORKER_CONFIG, listTrainers()) : [],
+    loadWorkerTrainers(
+      env.RUNG_WORKER_CONFIG ?? '',
+      trainerFlags(process.argv.slice(2)),
+      listTrainers(),
+    ),
   );
   // Shared by every worker of a cluster (a network volume), a retried trial resumes on any of them.
   const checkpointRoot = path.resolve(
@@ -224,6 +229,15 @@ async function main(): Promise<void> {
     await redis.quit().catch(() => undefined);
     process.exit(0);
   });
+}
+
+/** The values of `--trainer NAME=PATH` (or `--trainer=NAME=PATH`) flags. */
+function trainerFlags(argv: readonly string[]): string[] {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { trainer: { type: 'string', multiple: true } },
+  });
+  return values.trainer ?? [];
 }
 
 runMain(main);

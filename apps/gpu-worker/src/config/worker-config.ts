@@ -121,24 +121,64 @@ export function loadWorkerConfig(file: string, builtIn: readonly string[]): Conf
 }
 
 /**
- * Reads the config files of a `RUNG_WORKER_CONFIG` list (separated like PATH): `rung run` and
- * `rung up --sweep-dir` add the programs they register to the user's own file this way.
- * @throws Error when a file cannot be used, or two of them declare the same trainer
+ * The worker's trainers from its config files — a `RUNG_WORKER_CONFIG` list, separated like PATH
+ * (`rung run` and `rung up --sweep-dir` add the programs they register to the user's own file
+ * this way) — and its `--trainer` flags.
+ * @throws Error when a file or flag cannot be used, or two of them declare the same trainer
  */
-export function loadWorkerConfigs(list: string, builtIn: readonly string[]): ConfiguredTrainer[] {
+export function loadWorkerTrainers(
+  configList: string,
+  flags: readonly string[],
+  builtIn: readonly string[],
+): ConfiguredTrainer[] {
   const from = new Map<string, string>();
   const trainers: ConfiguredTrainer[] = [];
-  for (const file of list.split(path.delimiter).filter(Boolean)) {
-    for (const trainer of loadWorkerConfig(file, builtIn)) {
+  const add = (where: string, found: ConfiguredTrainer[]) => {
+    for (const trainer of found) {
       const earlier = from.get(trainer.name);
       if (earlier !== undefined) {
-        throw new Error(
-          `worker config ${file}: trainers.${trainer.name}: already declared in ${earlier}`,
-        );
+        throw new Error(`${where}: trainer ${trainer.name} is already declared in ${earlier}`);
       }
-      from.set(trainer.name, file);
+      from.set(trainer.name, where);
       trainers.push(trainer);
     }
+  };
+  for (const file of configList.split(path.delimiter).filter(Boolean)) {
+    add(`worker config ${file}`, loadWorkerConfig(file, builtIn));
+  }
+  for (const flag of flags) {
+    add(`--trainer ${flag}`, trainersFromFlags([flag], process.cwd(), builtIn));
   }
   return trainers;
+}
+
+/**
+ * Trainers from the worker's command line: `--trainer NAME=PATH`, repeated. A `.mjs`, `.js` or
+ * `.cjs` file is a module trainer, anything else a program run as W&B's agent would (from its
+ * folder, `${interpreter} ${program} ${args}`). Paths are relative to `cwd`.
+ * @throws Error naming the flag that cannot be used
+ */
+export function trainersFromFlags(
+  values: readonly string[],
+  cwd: string,
+  builtIn: readonly string[],
+): ConfiguredTrainer[] {
+  return values.map((value): ConfiguredTrainer => {
+    const at = value.indexOf('=');
+    const name = value.slice(0, at);
+    const file = value.slice(at + 1);
+    if (at < 1 || file === '') throw new Error(`--trainer ${value}: write NAME=PATH`);
+    if (!TRAINER_NAME_PATTERN.test(name)) {
+      throw new Error(
+        `--trainer ${value}: trainer names start with a lower-case letter and hold only a-z, 0-9, _ and -`,
+      );
+    }
+    if (builtIn.includes(name)) {
+      throw new Error(`--trainer ${value}: ${name} is the name of a built-in trainer`);
+    }
+    const full = path.resolve(cwd, file);
+    if (/\.(mjs|js|cjs)$/.test(file)) return { kind: 'module', name, module: full };
+    const program = path.basename(full);
+    return { kind: 'command', name, program, spec: { cwd: path.dirname(full), program } };
+  });
 }

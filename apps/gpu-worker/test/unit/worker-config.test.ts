@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadWorkerConfig, loadWorkerConfigs } from '../../src/config/worker-config.js';
+import {
+  loadWorkerConfig,
+  loadWorkerTrainers,
+  trainersFromFlags,
+} from '../../src/config/worker-config.js';
 import { TrainerCatalog } from '../../src/trainers/catalog.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rung-worker-config-'));
@@ -95,10 +99,32 @@ trainers:
   it('may be a list of files, as rung run adds its programs to the user’s own', () => {
     const own = configFile('trainers:\n  mine:\n    program: mine.py\n');
     const added = configFile('trainers:\n  train-py:\n    program: train.py\n');
-    const trainers = loadWorkerConfigs([own, added].join(path.delimiter), ['mlp']);
+    const trainers = loadWorkerTrainers([own, added].join(path.delimiter), [], ['mlp']);
     expect(trainers.map((t) => t.name)).toEqual(['mine', 'train-py']);
-    expect(() => loadWorkerConfigs([own, own].join(path.delimiter), ['mlp'])).toThrow(
-      /trainers\.mine: already declared in .*config-/,
+    expect(() => loadWorkerTrainers([own, own].join(path.delimiter), [], ['mlp'])).toThrow(
+      /worker config .*config-.*: trainer mine is already declared in worker config .*config-/,
     );
+    expect(() => loadWorkerTrainers(own, ['mine=other.py'], ['mlp'])).toThrow(
+      /--trainer mine=other.py: trainer mine is already declared/,
+    );
+  });
+
+  it('takes --trainer NAME=PATH flags: modules by their extension, programs otherwise', () => {
+    expect(
+      trainersFromFlags(['train-py=jobs/train.py', 'model=./m/trainer.mjs'], '/w', []),
+    ).toEqual([
+      {
+        kind: 'command',
+        name: 'train-py',
+        program: 'train.py',
+        spec: { cwd: '/w/jobs', program: 'train.py' },
+      },
+      { kind: 'module', name: 'model', module: '/w/m/trainer.mjs' },
+    ]);
+    expect(() => trainersFromFlags(['train.py'], '/w', [])).toThrow(
+      /--trainer train.py: write NAME=PATH/,
+    );
+    expect(() => trainersFromFlags(['Big=x.py'], '/w', [])).toThrow(/trainer names start/);
+    expect(() => trainersFromFlags(['mlp=x.py'], '/w', ['mlp'])).toThrow(/built-in/);
   });
 });
