@@ -39,16 +39,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function submit(yaml: string): Promise<SweepView> {
-  const res = await fetch(`${cluster.api}/v1/sweeps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/yaml' },
-    body: yaml,
-  });
-  const body = (await res.json()) as { sweep: SweepView };
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.sweep;
-}
+const submit = (yaml: string) => cluster.submit(yaml);
 
 describe('command trainers on a cluster', () => {
   it('run the program a worker registered, named by W&B’s program key', async () => {

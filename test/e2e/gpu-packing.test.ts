@@ -34,15 +34,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function submit(
+function submit(
   resources: string,
   trials: number,
   trainer = 'trainer: { name: sleep, options: { steps: 4, seconds_per_step: 0.3 } }',
 ): Promise<SweepView> {
-  const res = await fetch(`${cluster.api}/v1/sweeps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/yaml' },
-    body: `
+  return cluster.submit(`
 method: random
 metric: { name: val_loss, goal: minimize }
 parameters: { x: { min: 0.0, max: 1.0 } }
@@ -50,11 +47,7 @@ ${trainer}
 ${resources}
 parallelism: ${trials}
 run_cap: ${trials}
-`,
-  });
-  const body = (await res.json()) as { sweep: SweepView };
-  expect(res.status, JSON.stringify(body)).toBe(201);
-  return body.sweep;
+`);
 }
 
 async function finished(sweep: SweepView): Promise<Trial[]> {

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SweepView } from '@rung/shared';
 import { freePort } from '../../packages/store/src/local-redis-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,6 +22,8 @@ export interface TestCluster {
   scheduler: ChildProcess;
   /** Output of every process so far, for failure messages. */
   logs(): string;
+  /** Submits a sweep (YAML); throws with the API's answer unless it is created. */
+  submit(yaml: string): Promise<SweepView>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,17 @@ export async function startCluster(
     workers,
     scheduler,
     logs: () => output,
+    async submit(yaml) {
+      const res = await fetch(`${api}/v1/sweeps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml' },
+        body: yaml,
+      });
+      const body = (await res.json()) as { sweep: SweepView };
+      if (res.status !== 201)
+        throw new Error(`sweep refused (${res.status}): ${JSON.stringify(body)}`);
+      return body.sweep;
+    },
     async stop() {
       await Promise.all(workers.map(stopOne));
       await stopOne(scheduler);

@@ -19,25 +19,12 @@ import json
 import os
 import sys
 
+# Rung's helper is always on the path beside this package: one writer of metric lines.
+from rung import _is_number, _write_line
+
 __version__ = "0.0.0-rung-shim"
 
 _SWEEP_PARAMS = json.loads(os.environ.get("RUNG_PARAMS", "{}"))
-
-
-def _is_number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return value == value and value not in (float("inf"), float("-inf"))
-
-
-def _write_line(line):
-    text = json.dumps(line)
-    path = os.environ.get("RUNG_METRICS_FILE")
-    if not path:
-        print(text, flush=True)
-        return
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(text + "\n")
 
 
 class Config:
