@@ -37,6 +37,7 @@ import type { Params, PeerQuery, PeerSummary, Point, PruneReason, StepValue } fr
 import type {
   Goal,
   Report,
+  ResourceSpec,
   SpecWarning,
   SweepEvent,
   SweepSpec,
@@ -177,6 +178,8 @@ export interface TrainerInfo {
   /** The program and command it runs, as its registration wrote them (command trainers). */
   program?: string;
   command?: string[];
+  /** What its trials need, when its registration says: sweeps that do not say get these. */
+  resources?: ResourceSpec;
 }
 
 /** A worker as it announces itself with each heartbeat. */

@@ -12,6 +12,7 @@
  *     metric_regex: '(\w+)=([-+.\deE]+)'   # optional: name=value lines are metrics
  *     wandb_shim: true              # put Rung's wandb stand-in first on PYTHONPATH (default)
  *     stop_grace_seconds: 10        # SIGTERM → SIGKILL on prune/cancel
+ *     resources: { gpus: 1 }        # what its trials need, unless a sweep says
  *   my-model:
  *     module: ./trainer.mjs         # a module exporting train(params, ctx)
  * ```
@@ -21,13 +22,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TRAINER_NAME_PATTERN } from '@rung/shared';
+import { GPU_SHARES, type ResourceSpec, TRAINER_NAME_PATTERN } from '@rung/shared';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CommandSpec } from '../trainers/command/command-trainer.js';
 
 /** A trainer the worker's config declares. */
-export type ConfiguredTrainer =
+export type ConfiguredTrainer = (
   | {
       kind: 'command';
       name: string;
@@ -36,7 +37,11 @@ export type ConfiguredTrainer =
       command?: string[];
       spec: CommandSpec;
     }
-  | { kind: 'module'; name: string; module: string };
+  | { kind: 'module'; name: string; module: string }
+) & {
+  /** What its trials need; sweeps that do not say get these. */
+  resources?: ResourceSpec;
+};
 
 const regex = z.string().refine(
   (s) => {
@@ -61,6 +66,17 @@ const trainerEntry = z
     wandb_shim: z.boolean().optional(),
     stop_grace_seconds: z.number().positive().optional(),
     module: z.string().min(1).optional(),
+    resources: z
+      .strictObject({
+        gpus: z
+          .number()
+          .refine((g) => (GPU_SHARES as readonly number[]).includes(g), {
+            message: `must be one of ${GPU_SHARES.join(', ')}`,
+          })
+          .optional(),
+        cpus: z.number().int().min(1).max(1024).optional(),
+      })
+      .optional(),
   })
   .refine(
     (t) => (t.module !== undefined) !== (t.program !== undefined || t.command !== undefined),
@@ -100,8 +116,9 @@ export function loadWorkerConfig(file: string, builtIn: readonly string[]): Conf
     if (builtIn.includes(name)) {
       throw new Error(`worker config ${file}: trainers.${name}: is the name of a built-in trainer`);
     }
+    const resources = t.resources && { resources: t.resources };
     if (t.module !== undefined)
-      return { kind: 'module', name, module: path.resolve(dir, t.module) };
+      return { kind: 'module', name, module: path.resolve(dir, t.module), ...resources };
     const spec: CommandSpec = { cwd: path.resolve(dir, t.cwd ?? '.') };
     if (t.program !== undefined) spec.program = t.program;
     if (t.command !== undefined) spec.command = t.command;
@@ -116,6 +133,7 @@ export function loadWorkerConfig(file: string, builtIn: readonly string[]): Conf
       ...(t.program !== undefined && { program: t.program }),
       ...(t.command !== undefined && { command: t.command }),
       spec,
+      ...resources,
     };
   });
 }

@@ -25,6 +25,7 @@ export class TrainerCatalog {
         if (t.program !== undefined) info.program = t.program;
         if (t.command !== undefined) info.command = t.command;
       }
+      if (t.resources !== undefined) info.resources = t.resources;
       infos.push(info);
     }
     return infos.sort((a, b) => a.name.localeCompare(b.name));

@@ -32,6 +32,7 @@ trainers:
     wandb_shim: false
   my-model:
     module: ./models/trainer.mjs
+    resources: { gpus: 0.5, cpus: 2 }
 `);
     const trainers = loadWorkerConfig(file, ['mlp', 'sleep']);
     expect(trainers).toEqual([
@@ -55,7 +56,12 @@ trainers:
         program: '../run.sh',
         spec: { cwd: path.join(dir, 'jobs'), program: '../run.sh', wandbShim: false },
       },
-      { kind: 'module', name: 'my-model', module: path.join(dir, 'models/trainer.mjs') },
+      {
+        kind: 'module',
+        name: 'my-model',
+        module: path.join(dir, 'models/trainer.mjs'),
+        resources: { gpus: 0.5, cpus: 2 },
+      },
     ]);
 
     const catalog = new TrainerCatalog(trainers);
@@ -68,6 +74,10 @@ trainers:
     ]);
     expect(catalog.announce().find((t) => t.name === 'train-py')).toMatchObject({
       program: 'train.py',
+    });
+    expect(catalog.announce().find((t) => t.name === 'my-model')?.resources).toEqual({
+      gpus: 0.5,
+      cpus: 2,
     });
     expect(catalog.sourceFor({ name: 'train-py', options: { a: 1 } })).toEqual({
       name: 'train-py',

@@ -45,6 +45,16 @@ export async function createSweep(
       `trainer.name: no worker has registered a trainer named '${spec.trainer.name}' (registered: ${trainers.map((t) => t.name).join(', ')})`,
     );
   }
+  // A trainer registered with resources (a model that needs a whole GPU) gives them to sweeps
+  // that do not say.
+  const registered = trainers.find((t) => t.name === spec.trainer.name)?.resources;
+  if (spec.resources === undefined && registered !== undefined) {
+    spec.resources = registered;
+    warnings.push({
+      path: 'resources',
+      message: `from the workers' registration of '${spec.trainer.name}': ${JSON.stringify(registered)}`,
+    });
+  }
   const id = newSweepId();
   await store.createSweep({ id, spec, sampler, warnings, now });
   const sweep = await store.getSweep(id);

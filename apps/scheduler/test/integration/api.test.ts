@@ -302,6 +302,7 @@ describe("W&B's program and command", () => {
         program: 'train.py',
         command: ['${env}', '${interpreter}', '${program}', '${args}'],
       },
+      { name: 'big-model', program: 'big.py', resources: { gpus: 2 } },
     ],
     gpus: [],
     host: 'h',
@@ -324,6 +325,19 @@ describe("W&B's program and command", () => {
       body('program: train.py\ncommand: ["${env}", "${interpreter}", "${program}", "${args}"]\n'),
     );
     expect(withCommand.statusCode, withCommand.body).toBe(201);
+  });
+
+  it('take the resources their trainer was registered with, unless the sweep says', async () => {
+    const res = await submit(body('program: big.py\n'));
+    expect(res.statusCode, res.body).toBe(201);
+    const { sweep } = res.json();
+    expect(sweep.spec).toMatchObject({ trainer: { name: 'big-model' }, resources: { gpus: 2 } });
+    expect(sweep.warnings).toContainEqual({
+      path: 'resources',
+      message: `from the workers' registration of 'big-model': {"gpus":2}`,
+    });
+    const own = await submit(body('program: big.py\nresources: { gpus: 4 }\n'));
+    expect(own.json().sweep.spec.resources).toEqual({ gpus: 4 });
   });
 
   it('are refused when no worker registered them: REST sweeps run nothing of their own', async () => {
