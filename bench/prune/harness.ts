@@ -1,170 +1,79 @@
 /**
- * The core of the pruning benchmark: the protocol of shared/bench's Optuna 3.1 pruner run on a
- * learning-curve objective. Per seed, `trials` trials run one at a time; each reports its loss at
- * every step 1..maxSteps and asks the pruner after each report, with the losses that *completed*
- * trials reported at that step as peers. Then compute (steps run / trials × maxSteps), regret
- * (best final loss among trials that ran to the end − best final loss among all sampled
- * configurations had they all run to the end) and the best final loss itself are summarized.
+ * The core of the pruning benchmark: per seed, one sweep of `trials` configurations run to its end
+ * by the simulator (the real scheduler, samplers, early-stopping rules and in-memory store, on a
+ * simulated clock with `workers` simulated workers; see apps/scheduler/src/simulator). With one
+ * worker this is the protocol of shared/bench's Optuna 3.1 pruner run. Then, over seeds:
+ *
+ * - compute: steps run / (trials × maxSteps) — a promoted trial's earlier steps are not run again;
+ * - regret: best final value among trials that ran to maxSteps − best final value among every
+ *   sampled configuration had all run to maxSteps (oriented so that lower is better);
+ * - best final: that best final value itself (comparable across samplers);
+ * - hours to within 1%: simulated hours until the best fully-trained value is within 1% of the
+ *   value the sweep ends with (how fast a sweep gets where it is going; compare W workers with 1).
  *
  * No I/O here: `run.ts` loads the objective, prints and writes files.
  */
-import {
-  buildSpace,
-  createRng,
-  type FinishedTrial,
-  type ParameterSpecs,
-  type Params,
-  type Pruner,
-  type Sampler,
-  type StepValue,
-  summarizePeers,
-} from '@rung/search';
+import { type LearningCurveObjective, type SimulationResult, simulateSweep } from '@rung/scheduler';
 import { finiteOrNull, mean, median } from '../search/stats.js';
 
-/** A learning-curve objective: the validation loss after `step` epochs (lower is better). */
-export interface LearningCurveObjective {
-  readonly name: string;
-  readonly goal: 'minimize';
-  /** Steps 1..maxSteps are reported. */
-  readonly maxSteps: number;
-  readonly parameters: ParameterSpecs;
-  /** Deterministic in (params, step, seed). */
-  curve(params: Params, step: number, seed?: number): number;
-}
-
-/** The pruner that never prunes (`none`): every trial runs to the end. */
-export function createNoPruner(): Pruner {
-  return { name: 'none', query: () => null, decide: () => ({ prune: false }) };
-}
+export type { LearningCurveObjective };
 
 export interface PruneBenchOptions {
-  /** Trials per seed. @defaultValue 100 */
+  /** The sweep's method (random, tpe, gp, bayes, sobol, …). */
+  readonly sampler: string;
+  /** The sweep's `pruner` as a sweep file writes it (an object, or a list of rules). */
+  readonly pruner: unknown;
+  /** Configurations per sweep (its run_cap). @defaultValue 100 */
   readonly trials?: number;
-  /** Seeds 0..seeds−1; the seed is both the sampler's and the curve's noise seed. @defaultValue 20 */
+  /** Simulated workers. @defaultValue 1 */
+  readonly workers?: number;
+  /** Seeds 0..seeds−1, each the sweep's seed and the curve's noise seed. @defaultValue 20 */
   readonly seeds?: number;
   /** Called after each seed's run, for progress reports. */
   readonly onSeedDone?: (seedsDone: number, seeds: number) => void;
 }
 
-/** What one seed's run leaves behind. */
-export interface PruneSeedRun {
-  /** Steps run over all trials. */
-  readonly steps: number;
-  /** Trials that ran to `maxSteps`. */
-  readonly completed: number;
-  readonly pruned: number;
-  /** Best final loss among the trials that ran to the end; +Infinity if none did. */
-  readonly bestFinal: number;
-  /** Best final loss among every sampled configuration, had all run to the end. */
-  readonly oracleBest: number;
+/** One seed's run, with what the summary is computed from. */
+export interface PruneSeedRun extends SimulationResult {
+  readonly seed: number;
+  /** bestFinal − oracleBest, oriented (lower is better); null if nothing ran to the end. */
+  readonly regret: number | null;
+  /** Simulated hours until within 1% of the final best; null if nothing ran to the end. */
+  readonly hoursToWithin1pct: number | null;
 }
 
-/** One sampler × pruner's figures over seeds: the JSON `run.ts` writes, one entry per pair. */
+/** One objective × sampler × pruner's figures over seeds: the JSON `run.ts` writes. */
 export interface PruneBenchResult {
   readonly objective: string;
   readonly sampler: string;
-  readonly pruner: string;
+  readonly pruner: unknown;
   readonly trials: number;
+  readonly workers: number;
   readonly seeds: number;
-  readonly maxSteps: number;
   /** Median over seeds of steps run / (trials × maxSteps). */
-  readonly computeFractionMedian: number;
-  readonly computeFractionMean: number;
-  /** Median over seeds of bestFinal − oracleBest (null when some seed completed no trial). */
-  readonly regretMedian: number | null;
-  readonly regretMean: number | null;
-  readonly bestFinalMedian: number | null;
-  readonly bestFinalMean: number | null;
-  /** Mean over seeds of trials pruned. */
+  readonly compute: number;
+  /** Median and mean over seeds of the regret (null when some seed trained nothing to the end). */
+  readonly medianRegret: number | null;
+  readonly meanRegret: number | null;
+  readonly medianBestFinal: number | null;
+  /** Median over seeds of the simulated hours to within 1% of the final best. */
+  readonly simulatedHoursToWithin1pct: number | null;
+  /** Median over seeds of simulated hours until the sweep ended. */
+  readonly simulatedHours: number;
+  /** Mean over seeds of trials pruned, and of promotions (paused trials resumed). */
   readonly prunedMean: number;
+  readonly promotionsMean: number;
 }
 
-/** One seed of the protocol. The pruner must be fresh (or stateless) for each seed. */
-export function runPruneSeed(
+/** Runs seeds 0..seeds−1 of one setting. */
+export async function runPruneBenchmark(
   objective: LearningCurveObjective,
-  sampler: Sampler,
-  pruner: Pruner,
-  seed: number,
-  trials: number,
-): PruneSeedRun {
-  const space = buildSpace(objective.parameters);
-  const maxSteps = objective.maxSteps;
-  const history: FinishedTrial[] = [];
-  /** peersAt[step − 1]: losses that completed trials reported at `step`. */
-  const peersAt: number[][] = Array.from({ length: maxSteps }, () => []);
-  let steps = 0;
-  let completed = 0;
-  let pruned = 0;
-  let bestFinal = Number.POSITIVE_INFINITY;
-  let oracleBest = Number.POSITIVE_INFINITY;
-
-  for (let trialNumber = 0; trialNumber < trials; trialNumber++) {
-    const point = sampler.suggest({
-      space,
-      history: history.slice(),
-      pending: [],
-      rng: createRng(seed, trialNumber),
-      seed,
-      trialNumber,
-    });
-    if (point === null)
-      throw new Error(`${sampler.name} ran out of points at trial ${trialNumber}`);
-    const params = space.decode(point);
-    const final = objective.curve(params, maxSteps, seed);
-    if (final < oracleBest) oracleBest = final;
-
-    const reports: StepValue[] = [];
-    let prunedAt = 0;
-    for (let step = 1; step <= maxSteps; step++) {
-      const loss = objective.curve(params, step, seed);
-      reports.push({ step, loss });
-      steps++;
-      const context = { step, reports: reports.slice() };
-      const query = pruner.query(context);
-      // The worker's protocol: the rule asks, the peers answer, the rule decides.
-      const decision = query
-        ? pruner.decide({
-            ...context,
-            peers: summarizePeers(peersAt[step - 1]!, query),
-            completedTrials: completed,
-          })
-        : undefined;
-      if (decision?.prune) {
-        prunedAt = step;
-        break;
-      }
-    }
-
-    if (prunedAt > 0) {
-      pruned++;
-      const last = reports[reports.length - 1]!;
-      history.push({
-        number: trialNumber,
-        state: 'pruned',
-        point,
-        loss: last.loss,
-        step: last.step,
-      });
-    } else {
-      completed++;
-      for (const r of reports) peersAt[r.step - 1]!.push(r.loss);
-      history.push({ number: trialNumber, state: 'completed', point, loss: final });
-      if (final < bestFinal) bestFinal = final;
-    }
-  }
-  return { steps, completed, pruned, bestFinal, oracleBest };
-}
-
-/** Runs the protocol for seeds 0..seeds−1 with a fresh sampler and pruner per seed. */
-export function runPruneBenchmark(
-  objective: LearningCurveObjective,
-  samplerFactory: () => Sampler,
-  prunerFactory: () => Pruner,
-  options: PruneBenchOptions = {},
-): PruneBenchResult & { readonly runs: readonly PruneSeedRun[] } {
-  const { trials = 100, seeds = 20 } = options;
+  options: PruneBenchOptions,
+): Promise<PruneBenchResult & { readonly runs: readonly PruneSeedRun[] }> {
+  const { trials = 100, workers = 1, seeds = 20 } = options;
   for (const [name, value] of [
     ['trials', trials],
+    ['workers', workers],
     ['seeds', seeds],
     ['maxSteps', objective.maxSteps],
   ] as const) {
@@ -172,35 +81,58 @@ export function runPruneBenchmark(
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
   }
-  let samplerName = '';
-  let prunerName = '';
   const runs: PruneSeedRun[] = [];
   for (let seed = 0; seed < seeds; seed++) {
-    const sampler = samplerFactory();
-    const pruner = prunerFactory();
-    samplerName = sampler.name;
-    prunerName = pruner.name;
-    runs.push(runPruneSeed(objective, sampler, pruner, seed, trials));
+    const run = await simulateSweep({
+      objective,
+      method: options.sampler,
+      pruner: options.pruner,
+      trials,
+      workers,
+      seed,
+    });
+    runs.push(summarizeRun(run, seed, objective.goal));
     options.onSeedDone?.(seed + 1, seeds);
   }
-  const budget = trials * objective.maxSteps;
-  const compute = runs.map((r) => r.steps / budget);
-  const regret = runs.map((r) => r.bestFinal - r.oracleBest);
-  const best = runs.map((r) => r.bestFinal);
+  const nullable = (values: (number | null)[], f: (v: number[]) => number) =>
+    values.some((v) => v === null) ? null : finiteOrNull(f(values as number[]));
   return {
     objective: objective.name,
-    sampler: samplerName,
-    pruner: prunerName,
+    sampler: options.sampler,
+    pruner: options.pruner,
     trials,
+    workers,
     seeds,
-    maxSteps: objective.maxSteps,
-    computeFractionMedian: median(compute),
-    computeFractionMean: mean(compute),
-    regretMedian: finiteOrNull(median(regret)),
-    regretMean: finiteOrNull(mean(regret)),
-    bestFinalMedian: finiteOrNull(median(best)),
-    bestFinalMean: finiteOrNull(mean(best)),
+    compute: median(runs.map((r) => r.steps / (trials * objective.maxSteps))),
+    medianRegret: nullable(
+      runs.map((r) => r.regret),
+      median,
+    ),
+    meanRegret: nullable(
+      runs.map((r) => r.regret),
+      mean,
+    ),
+    medianBestFinal: nullable(
+      runs.map((r) => r.bestFinal ?? null),
+      median,
+    ),
+    simulatedHoursToWithin1pct: nullable(
+      runs.map((r) => r.hoursToWithin1pct),
+      median,
+    ),
+    simulatedHours: median(runs.map((r) => r.seconds / 3600)),
     prunedMean: mean(runs.map((r) => r.pruned)),
+    promotionsMean: mean(runs.map((r) => r.promotions)),
     runs,
   };
+}
+
+function summarizeRun(run: SimulationResult, seed: number, goal: 'minimize' | 'maximize') {
+  const { bestFinal } = run;
+  if (bestFinal === undefined) return { ...run, seed, regret: null, hoursToWithin1pct: null };
+  const regret = goal === 'minimize' ? bestFinal - run.oracleBest : run.oracleBest - bestFinal;
+  const within = run.bestSoFar.find(
+    (b) => Math.abs(b.value - bestFinal) <= 0.01 * Math.abs(bestFinal),
+  );
+  return { ...run, seed, regret, hoursToWithin1pct: (within?.seconds ?? run.seconds) / 3600 };
 }

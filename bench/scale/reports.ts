@@ -93,7 +93,7 @@ export async function measureReports(opts: ReportOptions): Promise<ReportFigures
           const loss = 0.3 + 1 / step + (number % 7) / 10;
           curve.push({ step, loss });
           const t0 = performance.now();
-          const context = { step, reports: curve };
+          const context = { trial: number, step, reports: curve };
           const query = pruner.query(context);
           const outcome = await store.report(
             sweepId,

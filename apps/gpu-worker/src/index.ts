@@ -4,7 +4,6 @@
  */
 export { discoverGpus, type Gpu, parseNvidiaSmi } from './gpu-discovery.js';
 export { Placement, type PlacementLease, type Slot } from './placement/placement.js';
-export { createPruner } from './pruner-choice.js';
 export {
   listTrainers,
   UnknownTrainerError,

@@ -8,12 +8,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { StepValue } from '@rung/search';
-import { type Logger, type TrialJob, toLoss } from '@rung/shared';
+import type { PruneReason, StepValue } from '@rung/search';
+import { createPruner, type Logger, type TrialJob, toLoss } from '@rung/shared';
 import type { Store } from '@rung/store';
 import type { GpuMemorySampler, TrackedTrial } from './placement/gpu-memory.js';
 import type { Slot } from './placement/placement.js';
-import { createPruner } from './pruner-choice.js';
 import { TrainerCatalog } from './trainers/catalog.js';
 import { TrialOutput } from './trial-output.js';
 import type { SpareProcesses } from './trial-process/spare-processes.js';
@@ -33,6 +32,11 @@ export interface TrialJobDeps {
   /** Time a stopped trainer gets to exit before it is killed. @defaultValue 5000 */
   stopGraceMs?: number;
   /**
+   * A trial told to pause at a rung waits this long for the trainer's checkpoint of that step
+   * (so that its promotion resumes there) before it pauses without one. @defaultValue 3000
+   */
+  pauseGraceMs?: number;
+  /**
    * True once the worker is shutting down and has killed its trainers: the trial is then left
    * `running` and the job fails, so BullMQ hands it to another worker instead of it being failed.
    */
@@ -50,6 +54,7 @@ export interface TrialJobDeps {
 export type TrialJobResult =
   | 'completed'
   | 'pruned'
+  | 'paused'
   | 'failed'
   | 'cancelled'
   | 'superseded'
@@ -81,7 +86,11 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
   const attempt = start.attempt;
   const startedAt = clock();
   const { metric } = sweep.spec;
-  const pruner = createPruner(sweep.spec.pruner);
+  const pruner = createPruner({
+    spec: sweep.spec.pruner,
+    goal: metric.goal,
+    seed: sweep.spec.seed,
+  });
   logger.info({ attempt, params: job.params }, 'trial started');
 
   /** The trial's losses by step: what the rule judges, and the curve its peers see if it completes. */
@@ -119,7 +128,18 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     (err) => logger.warn({ err }, 'trial output not stored'),
   );
 
-  let stoppedAs: 'pruned' | 'cancelled' | 'superseded' | undefined;
+  let stoppedAs: 'pruned' | 'paused' | 'cancelled' | 'superseded' | undefined;
+  /** A pause the rule asked for, waiting for the checkpoint of its rung. */
+  let pausing: { step: number; reason: PruneReason; timer: NodeJS.Timeout } | undefined;
+  const pause = async () => {
+    if (!pausing || stoppedAs) return;
+    clearTimeout(pausing.timer);
+    const { reason } = pausing;
+    const ok = await store.pauseTrial(sweepId, number, attempt, clock(), reason);
+    stoppedAs = ok ? 'paused' : 'cancelled';
+    logger.info({ reason }, 'trial paused at a rung');
+    proc.stop(deps.stopGraceMs);
+  };
   let gpuMemory: TrackedTrial | undefined;
   /** What the attempt held of its GPUs so far (none without GPUs). */
   const usage = () => {
@@ -161,9 +181,10 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           step,
           now: clock(),
         });
+        if (pausing && step >= pausing.step) await pause();
       },
       onReport: async (step, metrics) => {
-        if (stoppedAs) return;
+        if (stoppedAs || pausing) return;
         if (resumeStep !== undefined && step <= resumeStep) {
           // The trial has this step from before the checkpoint: a step is never reported twice.
           if (!warnedReplayedStep) {
@@ -183,7 +204,8 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         }
         // The rule judges only reports that carry the metric; its query rides on the report call.
         const context = { step, reports: losses };
-        const query = pruner && value !== undefined ? pruner.query(context) : null;
+        const query =
+          pruner && value !== undefined ? pruner.query({ trial: number, ...context }) : null;
         const outcome = await store.report(
           sweepId,
           number,
@@ -200,11 +222,19 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         }
         if (!pruner || !query || !outcome.peers) return;
         const decision = pruner.decide({
+          trial: number,
           ...context,
           peers: outcome.peers,
           completedTrials: outcome.completedTrials,
         });
-        if (!decision.prune) return;
+        if (decision.action === 'continue') return;
+        if (decision.action === 'pause') {
+          // Paused once the trainer has saved this step, so that a promotion goes on from there.
+          const timer = setTimeout(() => void pause(), deps.pauseGraceMs ?? 3000);
+          pausing = { step, reason: decision.reason, timer };
+          logger.info({ reason: decision.reason }, 'trial to pause at its checkpoint');
+          return;
+        }
         const ok = await store.finishTrial(sweepId, number, attempt, {
           state: 'pruned',
           ...usage(),
@@ -226,6 +256,9 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     output.close();
     gpuMemory?.stop();
   });
+  // The trainer ended before the checkpoint the pause waited for: pause with what there is.
+  if (pausing && !stoppedAs && outcome.kind !== 'result') await pause();
+  if (pausing) clearTimeout(pausing.timer);
   if (deps.isShuttingDown?.() && !stoppedAs && outcome.kind !== 'result') {
     throw new Error('worker shut down before the trial finished: it will be retried');
   }

@@ -25,6 +25,13 @@ export {
   type TrialQueue,
 } from './scheduling/sweep-scheduler.js';
 export {
+  type BestSoFar,
+  type LearningCurveObjective,
+  type SimulationOptions,
+  type SimulationResult,
+  simulateSweep,
+} from './simulator/simulator.js';
+export {
   InlineSpecValidator,
   type SpecValidator,
   ThreadSpecValidator,

@@ -3,24 +3,47 @@
  * No I/O, no clock, no Math.random: callers pass a seeded `Rng` and the history.
  */
 
+export { combinePruners } from './pruners/combined.js';
 export {
   createMedianPruner,
+  createPercentilePruner,
   MEDIAN_PRUNER_DEFAULTS,
   type MedianPrunerOptions,
+  type PercentilePrunerOptions,
 } from './pruners/median.js';
+export { createPatiencePruner, type PatiencePrunerOptions } from './pruners/patience.js';
 export {
+  CONTINUE,
   interpolateQuantile,
   type PeerQuery,
   type PeerSummary,
+  type Promoter,
+  type Promotion,
   type PruneContext,
   type PruneDecision,
   type PruneInput,
   type PruneReason,
   type Pruner,
   quantileRanks,
+  type RankQuery,
+  type RungMember,
+  rankFor,
   type StepValue,
   summarizePeers,
 } from './pruners/pruner.js';
+export {
+  bracketOf,
+  createSuccessiveHalvingPruner,
+  rungName,
+  rungSteps,
+  type SuccessiveHalvingOptions,
+  standingOf,
+} from './pruners/successive-halving.js';
+export { createThresholdPruner, type ThresholdPrunerOptions } from './pruners/threshold.js';
+export {
+  createWandbHyperbandPruner,
+  type WandbHyperbandOptions,
+} from './pruners/wandb-hyperband.js';
 export { createRng, type Rng } from './random/rng.js';
 export {
   BAYES_GP_MAX_DIMENSIONS,

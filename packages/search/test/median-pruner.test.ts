@@ -10,6 +10,7 @@ import {
 
 /** A decision as the worker takes it: the rule's query, answered from the peers, then decide. */
 interface Judged {
+  trial: number;
   step: number;
   reports: readonly StepValue[];
   peers: number[];
@@ -22,7 +23,7 @@ function createMedianPruner(options?: MedianPrunerOptions) {
     name: rule.name,
     decide(input: Judged): PruneDecision {
       const query = rule.query(input);
-      if (!query) return { prune: false };
+      if (!query) return { action: 'continue' };
       return rule.decide({ ...input, peers: summarizePeers(input.peers, query) });
     },
   };
@@ -34,7 +35,7 @@ function input(
   completedTrials: number,
 ): Judged {
   const values: StepValue[] = reports.map(([step, loss]) => ({ step, loss }));
-  return { step: values.at(-1)!.step, reports: values, peers, completedTrials };
+  return { trial: 0, step: values.at(-1)!.step, reports: values, peers, completedTrials };
 }
 
 describe('median pruner', () => {
@@ -48,8 +49,8 @@ describe('median pruner', () => {
     const pruner = createMedianPruner();
     expect(pruner.name).toBe('median');
     // Startup 5: four completed trials are not enough, five are.
-    expect(pruner.decide(input([[1, 9]], [1], 4)).prune).toBe(false);
-    expect(pruner.decide(input([[1, 9]], [1], 5)).prune).toBe(true);
+    expect(pruner.decide(input([[1, 9]], [1], 4)).action).toBe('continue');
+    expect(pruner.decide(input([[1, 9]], [1], 5)).action).toBe('prune');
   });
 
   describe('validates its options at construction', () => {
@@ -66,8 +67,8 @@ describe('median pruner', () => {
 
     it('treats an undefined option as not given', () => {
       const pruner = createMedianPruner({ startupTrials: undefined, minPeers: 2 });
-      expect(pruner.decide(input([[1, 9]], [1, 2], 4)).prune).toBe(false);
-      expect(pruner.decide(input([[1, 9]], [1, 2], 5)).prune).toBe(true);
+      expect(pruner.decide(input([[1, 9]], [1, 2], 4)).action).toBe('continue');
+      expect(pruner.decide(input([[1, 9]], [1, 2], 5)).action).toBe('prune');
     });
   });
 
@@ -75,33 +76,33 @@ describe('median pruner', () => {
   describe("Optuna's MedianPruner cases", () => {
     it('does not prune the first trial', () => {
       const pruner = createMedianPruner({ startupTrials: 0, warmupSteps: 0 });
-      expect(pruner.decide(input([[1, 1]], [], 0)).prune).toBe(false);
+      expect(pruner.decide(input([[1, 1]], [], 0)).action).toBe('continue');
     });
 
     it('prunes a worse intermediate value', () => {
       const pruner = createMedianPruner({ startupTrials: 0, warmupSteps: 0 });
-      expect(pruner.decide({ step: 1, reports: [], peers: [1], completedTrials: 1 }).prune).toBe(
-        false,
-      );
-      expect(pruner.decide(input([[1, 2]], [1], 1)).prune).toBe(true);
+      expect(
+        pruner.decide({ trial: 0, step: 1, reports: [], peers: [1], completedTrials: 1 }).action,
+      ).toBe('continue');
+      expect(pruner.decide(input([[1, 2]], [1], 1)).action).toBe('prune');
     });
 
     it('prunes a NaN trial and never prunes on NaN peers', () => {
       const pruner = createMedianPruner({ startupTrials: 0, warmupSteps: 0 });
-      expect(pruner.decide(input([[1, Number.NaN]], [], 0)).prune).toBe(false);
-      expect(pruner.decide(input([[1, Number.NaN]], [Number.NaN], 1)).prune).toBe(true);
-      expect(pruner.decide(input([[1, 1]], [Number.NaN, Number.NaN], 2)).prune).toBe(false);
+      expect(pruner.decide(input([[1, Number.NaN]], [], 0)).action).toBe('continue');
+      expect(pruner.decide(input([[1, Number.NaN]], [Number.NaN], 1)).action).toBe('prune');
+      expect(pruner.decide(input([[1, 1]], [Number.NaN, Number.NaN], 2)).action).toBe('continue');
     });
 
     it('waits for startup trials', () => {
       const pruner = createMedianPruner({ startupTrials: 2, warmupSteps: 0 });
-      expect(pruner.decide(input([[1, 2]], [1], 1)).prune).toBe(false);
-      expect(pruner.decide(input([[1, 3]], [1, 2], 2)).prune).toBe(true);
+      expect(pruner.decide(input([[1, 2]], [1], 1)).action).toBe('continue');
+      expect(pruner.decide(input([[1, 3]], [1, 2], 2)).action).toBe('prune');
     });
 
     it('waits for warm-up steps (the step equal to warmupSteps is checked)', () => {
       const pruner = createMedianPruner({ startupTrials: 0, warmupSteps: 1 });
-      expect(pruner.decide(input([[0, 2]], [1], 1)).prune).toBe(false);
+      expect(pruner.decide(input([[0, 2]], [1], 1)).action).toBe('continue');
       expect(
         pruner.decide(
           input(
@@ -112,8 +113,8 @@ describe('median pruner', () => {
             [1],
             1,
           ),
-        ).prune,
-      ).toBe(true);
+        ).action,
+      ).toBe('prune');
     });
 
     it.each([
@@ -134,7 +135,7 @@ describe('median pruner', () => {
         const pruned: number[] = [];
         for (let i = 0; i <= Math.max(...expected); i++) {
           if (i % reportEvery === 0) reports.push([i, 2]);
-          if (pruner.decide(input(reports, [0], 1)).prune) pruned.push(i);
+          if (pruner.decide(input(reports, [0], 1)).action === 'prune') pruned.push(i);
         }
         expect(pruned).toEqual(expected);
       },
@@ -147,8 +148,8 @@ describe('median pruner', () => {
         [2, 3],
       ];
       // Two trials completed, only one of them reached step 2.
-      expect(pruner.decide(input(reports, [2], 2)).prune).toBe(false);
-      expect(pruner.decide(input(reports, [2, 3], 3)).prune).toBe(true);
+      expect(pruner.decide(input(reports, [2], 2)).action).toBe('continue');
+      expect(pruner.decide(input(reports, [2, 3], 3)).action).toBe('prune');
     });
   });
 
@@ -162,17 +163,17 @@ describe('median pruner', () => {
         [3, 2.7],
       ];
       // Peers' median 2.5: the latest loss 2.7 is worse, the best 2 is not.
-      expect(pruner.decide(input(reports, [1, 2, 3, 4], 4)).prune).toBe(false);
+      expect(pruner.decide(input(reports, [1, 2, 3, 4], 4)).action).toBe('continue');
       expect(pruner.decide(input([[3, 2.7]], [1, 2, 3, 4], 4))).toEqual({
-        prune: true,
+        action: 'prune',
         reason: { rule: 'median', step: 3, value: 2.7, cutoff: 2.5, population: 4, rank: 3 },
       });
     });
 
     it('keeps a tie with the median and prunes just above it', () => {
-      expect(pruner.decide(input([[5, 3]], [5, 1, 3], 3)).prune).toBe(false);
+      expect(pruner.decide(input([[5, 3]], [5, 1, 3], 3)).action).toBe('continue');
       expect(pruner.decide(input([[5, 3.000001]], [5, 1, 3], 3))).toEqual({
-        prune: true,
+        action: 'prune',
         reason: { rule: 'median', step: 5, value: 3.000001, cutoff: 3, population: 3, rank: 3 },
       });
     });
@@ -180,18 +181,18 @@ describe('median pruner', () => {
     it('ranks the trial ahead of peers it ties with', () => {
       const decision = pruner.decide(input([[2, 5]], [5, 1, 3, 5, 2], 5));
       expect(decision).toEqual({
-        prune: true,
+        action: 'prune',
         reason: { rule: 'median', step: 2, value: 5, cutoff: 3, population: 5, rank: 4 },
       });
     });
 
     it('ignores NaN peers in the median, the population and minPeers', () => {
       expect(pruner.decide(input([[1, 5]], [Number.NaN, 1, 3, Number.NaN, 2], 5))).toEqual({
-        prune: true,
+        action: 'prune',
         reason: { rule: 'median', step: 1, value: 5, cutoff: 2, population: 3, rank: 4 },
       });
       const strict = createMedianPruner({ startupTrials: 0, minPeers: 2 });
-      expect(strict.decide(input([[1, 5]], [Number.NaN, 1], 2)).prune).toBe(false);
+      expect(strict.decide(input([[1, 5]], [Number.NaN, 1], 2)).action).toBe('continue');
     });
 
     it('uses the best non-NaN report, and prunes when every report is NaN', () => {
@@ -199,9 +200,9 @@ describe('median pruner', () => {
         [1, 1],
         [2, Number.NaN],
       ];
-      expect(pruner.decide(input(mixed, [2, 3], 2)).prune).toBe(false);
+      expect(pruner.decide(input(mixed, [2, 3], 2)).action).toBe('continue');
       expect(pruner.decide(input([[1, Number.NaN]], [2, 3, Number.NaN], 3))).toEqual({
-        prune: true,
+        action: 'prune',
         reason: {
           rule: 'median',
           step: 1,
@@ -214,13 +215,15 @@ describe('median pruner', () => {
     });
 
     it('treats infinite losses as the worst and never prunes on an undefined median', () => {
-      expect(pruner.decide(input([[1, Number.POSITIVE_INFINITY]], [1, 2, 3], 3)).prune).toBe(true);
+      expect(pruner.decide(input([[1, Number.POSITIVE_INFINITY]], [1, 2, 3], 3)).action).toBe(
+        'prune',
+      );
       const spread = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-      expect(pruner.decide(input([[1, 1e300]], spread, 2)).prune).toBe(false);
+      expect(pruner.decide(input([[1, 1e300]], spread, 2)).action).toBe('continue');
     });
 
     it('never prunes with no completed trial, even with startupTrials 0', () => {
-      expect(pruner.decide(input([[1, 100]], [1], 0)).prune).toBe(false);
+      expect(pruner.decide(input([[1, 100]], [1], 0)).action).toBe('continue');
     });
   });
 });

@@ -27,7 +27,13 @@ export type SweepEventBody =
       step: number;
       metrics: Record<string, number>;
     }
-  | { type: 'trial.paused'; number: number; attempt: number }
+  | {
+      type: 'trial.paused';
+      number: number;
+      attempt: number;
+      /** Why the rule paused it: its rung, rank and the value it was ranked by. */
+      reason?: PruneReason;
+    }
   | {
       type: 'trial.resumed';
       number: number;

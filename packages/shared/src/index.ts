@@ -33,6 +33,7 @@ export {
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
 export { onStopSignals, runMain } from './process-lifecycle.js';
+export { createPruner, type PrunerSetting } from './pruner-choice.js';
 export {
   DEFAULT_TRIAL_QUEUE,
   type TrialJob,
@@ -42,6 +43,7 @@ export {
 } from './queue.js';
 export { sweepSpecJsonSchema } from './spec/json-schema.js';
 export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
+export { prunerRules } from './spec/pruner.js';
 export {
   type ParsedSweep,
   parseSweepSpec,
@@ -53,7 +55,9 @@ export type {
   Goal,
   Method,
   MetricSpec,
+  PrunerRule,
   PrunerSpec,
+  QuantileRuleOptions,
   ResourceSpec,
   SpecWarning,
   SweepSpec,

@@ -17,20 +17,64 @@ export interface MetricSpec {
   target?: number;
 }
 
-/** Rung's early-stopping rule. W&B's `early_terminate` is translated into one of these. */
-export type PrunerSpec =
-  | { type: 'none' }
+/** Options of the median and percentile rules (Optuna's MedianPruner / PercentilePruner). */
+export interface QuantileRuleOptions {
+  /** Completed trials needed before anything is pruned (Optuna: n_startup_trials = 5). */
+  startup_trials: number;
+  /** Steps of each trial never pruned (Optuna: n_warmup_steps = 0). */
+  warmup_steps: number;
+  /** Check every this many steps (Optuna: interval_steps = 1). */
+  interval_steps: number;
+  /** Peers needed at a step before comparing there (Optuna: n_min_trials = 1). */
+  min_peers: number;
+}
+
+/** One early-stopping rule. */
+export type PrunerRule =
+  | ({ type: 'median' } & QuantileRuleOptions)
+  | ({ type: 'percentile'; percentile: number } & QuantileRuleOptions)
   | {
-      type: 'median';
-      /** Completed trials needed before anything is pruned (Optuna: n_startup_trials = 5). */
-      startup_trials: number;
-      /** Steps of each trial never pruned (Optuna: n_warmup_steps = 0). */
+      /** Absolute bounds on the metric, in its own units (Optuna's ThresholdPruner); NaN stops. */
+      type: 'threshold';
+      lower?: number;
+      upper?: number;
       warmup_steps: number;
-      /** Check every this many steps (Optuna: interval_steps = 1). */
-      interval_steps: number;
-      /** Peers needed at a step before comparing there (Optuna: n_min_trials = 1). */
-      min_peers: number;
+    }
+  | {
+      /** No improvement by more than min_delta in `patience` reports (Optuna's PatientPruner). */
+      type: 'patience';
+      patience: number;
+      min_delta: number;
+    }
+  | {
+      /** Successive halving (ASHA; Hyperband with brackets > 1). */
+      type: 'asha' | 'hyperband';
+      /** The first rung (Ray: grace_period). */
+      min_steps: number;
+      /** The trials' last step, when known: no rung at or past it. */
+      max_steps?: number;
+      eta: number;
+      brackets: number;
+      /** promote: pause at rungs and resume the best from checkpoints; stop: prune at rungs. */
+      mode: 'promote' | 'stop';
+      /** Rank at a rung by the value there, or by it extrapolated to the next rung. */
+      rank_by: 'value' | 'extrapolated';
+    }
+  | {
+      /** W&B's early_terminate hyperband: stopping at W&B's bands (see `wandbBands`). */
+      type: 'wandb_hyperband';
+      min_iter?: number;
+      max_iter?: number;
+      s?: number;
+      eta: number;
+      strict: boolean;
     };
+
+/**
+ * Rung's early-stopping rule: none, one rule, or rules together (the first that prunes wins; at
+ * most one of them compares against peers). W&B's `early_terminate` becomes `wandb_hyperband`.
+ */
+export type PrunerSpec = { type: 'none' } | PrunerRule | { type: 'all'; rules: PrunerRule[] };
 
 /** Which registered trainer runs the trials, with its fixed (non-searched) options. */
 export interface TrainerSpec {

@@ -62,6 +62,8 @@ export interface Trial {
   attempts?: Attempt[];
   /** Set when pruned. */
   pruneReason?: PruneReason;
+  /** Why the trial last paused at a rung (successive halving with promotion). */
+  pauseReason?: PruneReason;
   /** Set when failed or cancelled. */
   error?: string;
   workerId?: string;

@@ -139,8 +139,8 @@ describe('parseSweepSpec: bad specs name the exact field', () => {
     ],
     [
       'bad pruner type',
-      { ...base, pruner: { type: 'asha' } },
-      'pruner.type: must be one of none, median',
+      { ...base, pruner: { type: 'asha-x' } },
+      'pruner.type: must be one of none, median, percentile, threshold, patience, asha, hyperband, wandb_hyperband',
     ],
     [
       'median option on none',

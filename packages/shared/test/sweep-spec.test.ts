@@ -1,5 +1,6 @@
 import { buildSpace } from '@rung/search';
 import { describe, expect, it } from 'vitest';
+import { type WandbBandOptions, wandbBands } from '../src/spec/early-terminate.js';
 import { parseSweepSpec, type SweepConfig } from '../src/spec/sweep-schema.js';
 
 /** A valid spec with one parameter `p`, the rest left to defaults. */
@@ -338,37 +339,84 @@ describe('parseSweepSpec: early stopping', () => {
     });
   });
 
-  // [early_terminate, warmup_steps of the median pruner it becomes]
-  const hyperband: [object, number][] = [
-    [{ type: 'hyperband', min_iter: 3 }, 3],
-    [{ type: 'hyperband', min_iter: 2, eta: 2, strict: true }, 2],
-    [{ type: 'hyperband', max_iter: 27, s: 2 }, 3],
-    [{ type: 'hyperband', max_iter: 5, s: 2, eta: 2 }, 1],
+  // [early_terminate, W&B's bands]
+  const hyperband: [Record<string, unknown>, number[]][] = [
+    [{ type: 'hyperband', min_iter: 3 }, [3, 9, 27, 81]],
+    [{ type: 'hyperband', min_iter: 2, eta: 2, strict: true }, [2, 4, 8, 16]],
+    [{ type: 'hyperband', max_iter: 27, s: 2 }, [3, 9]],
+    [{ type: 'hyperband', max_iter: 5, s: 2, eta: 2 }, [1, 2]],
     // W&B stops dividing once a band would fall below 1.
-    [{ type: 'hyperband', max_iter: 9, s: 5 }, 1],
+    [{ type: 'hyperband', max_iter: 9, s: 5 }, [1, 3]],
     // max_iter wins over min_iter, as in W&B's code.
-    [{ type: 'hyperband', max_iter: 81, s: 1, min_iter: 2 }, 27],
+    [{ type: 'hyperband', max_iter: 81, s: 1, min_iter: 2 }, [27]],
   ];
 
-  it.each(hyperband)(
-    'translates early_terminate %j to a median pruner, with a warning',
-    (et, warmup) => {
-      const { spec, warnings } = parseSweepSpec({ ...base, early_terminate: et });
-      expect(spec.pruner).toStrictEqual({
-        type: 'median',
-        startup_trials: 5,
-        warmup_steps: warmup,
-        interval_steps: 1,
-        min_peers: 1,
-      });
-      expect(warnings).toEqual([
-        {
-          path: 'early_terminate',
-          message: `hyperband is not implemented yet; using the median pruner from step ${warmup} (its first band) instead`,
-        },
-      ]);
-    },
-  );
+  it.each(hyperband)('runs early_terminate %j as W&B does, at its bands', (et, bands) => {
+    const { spec, warnings } = parseSweepSpec({ ...base, early_terminate: et });
+    const { type: _, ...options } = et;
+    expect(spec.pruner).toStrictEqual({
+      type: 'wandb_hyperband',
+      eta: 3,
+      ...options,
+      strict: (et.strict as boolean | undefined) ?? false,
+    });
+    expect(wandbBands(spec.pruner as WandbBandOptions).slice(0, 4)).toEqual(bands);
+    expect(warnings).toEqual([]);
+  });
+
+  it('takes every rule with its defaults, and lists of rules', () => {
+    const parse = (pruner: unknown) => parseSweepSpec({ ...base, pruner }).spec.pruner;
+    expect(parse({ type: 'asha' })).toStrictEqual({
+      type: 'asha',
+      min_steps: 1,
+      eta: 3,
+      mode: 'promote',
+      rank_by: 'value',
+      brackets: 1,
+    });
+    expect(parse({ type: 'hyperband', min_steps: 1, max_steps: 81, mode: 'stop' })).toMatchObject({
+      brackets: 5,
+      mode: 'stop',
+    });
+    expect(parse({ type: 'percentile', percentile: 25 })).toMatchObject({
+      percentile: 25,
+      startup_trials: 5,
+    });
+    expect(parse({ type: 'patience', patience: 3 })).toStrictEqual({
+      type: 'patience',
+      patience: 3,
+      min_delta: 0,
+    });
+    expect(
+      parse([
+        { type: 'threshold', upper: 10 },
+        { type: 'asha', min_steps: 2 },
+      ]),
+    ).toMatchObject({
+      type: 'all',
+      rules: [
+        { type: 'threshold', upper: 10, warmup_steps: 0 },
+        { type: 'asha', min_steps: 2 },
+      ],
+    });
+    expect(parse([{ type: 'median' }])).toMatchObject({ type: 'median' });
+  });
+
+  it.each([
+    [{ type: 'threshold' }, 'pruner: needs lower, upper or both'],
+    [{ type: 'threshold', lower: 2, upper: 1 }, 'pruner.lower: must be <= upper'],
+    [{ type: 'asha', min_steps: 5, max_steps: 5 }, 'pruner.max_steps: must be > min_steps'],
+    [{ type: 'hyperband', min_steps: 1 }, 'pruner.max_steps: required unless brackets is given'],
+    [{ type: 'percentile', percentile: 101 }, 'pruner.percentile: must be <= 100'],
+    [{ type: 'asha', mode: 'halve' }, 'pruner.mode: must be one of promote, stop'],
+    [
+      [{ type: 'median' }, { type: 'asha' }],
+      'pruner.1: only one rule may compare trials with their peers; median and asha both do',
+    ],
+    [[], 'pruner: must not be empty'],
+  ])('refuses pruner %j: %s', (pruner, message) => {
+    expect(() => parseSweepSpec({ ...base, pruner })).toThrow(message);
+  });
 });
 
 describe('parseSweepSpec: values of any JSON (W&B allows lists and objects)', () => {

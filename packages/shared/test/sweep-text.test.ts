@@ -80,13 +80,7 @@ describe('parseSweepText', () => {
           },
         },
       },
-      pruner: {
-        type: 'median',
-        startup_trials: 5,
-        warmup_steps: 3,
-        interval_steps: 1,
-        min_peers: 1,
-      },
+      pruner: { type: 'wandb_hyperband', min_iter: 3, eta: 2, strict: false },
       trainer: { name: 'train-py', options: {} },
       program: 'train.py',
       // biome-ignore lint/suspicious/noTemplateCurlyInString: W&B's command macros, verbatim.
@@ -95,7 +89,7 @@ describe('parseSweepText', () => {
       run_cap: 40,
       seed: 0,
     });
-    expect(warnings.map((w) => w.path)).toEqual(['entity', 'project', 'early_terminate']);
+    expect(warnings.map((w) => w.path)).toEqual(['entity', 'project']);
   });
 
   it('reads JSON, labelled or not, to the same spec', () => {

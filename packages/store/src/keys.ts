@@ -34,6 +34,8 @@ export interface Keys {
   leaderboard(sweepId: string): string;
   /** ZSET trial number → the loss a completed trial reported at `step`: what pruning rules compare. */
   stepPeers(sweepId: string, step: number): string;
+  /** ZSET trial number → the value it recorded at a rung (successive halving), by rung name. */
+  rung(sweepId: string, name: string): string;
   /** STREAM: the sweep's event log. */
   events(sweepId: string): string;
 }
@@ -58,6 +60,7 @@ export function createKeys(prefix = 'rung:'): Keys {
     logCount: (s, n, a) => `${tag(s)}trial:${n}:logs:${a}:count`,
     leaderboard: (s) => `${tag(s)}leaderboard`,
     stepPeers: (s, step) => `${tag(s)}peers:${step}`,
+    rung: (s, name) => `${tag(s)}rung:${name}`,
     events: (s) => `${tag(s)}events`,
   };
 }

@@ -33,7 +33,15 @@
  * and a reader that sees a jump in `seq` must re-read the records. Worker entries vanish once
  * their heartbeat is older than their time-to-live.
  */
-import type { Params, PeerQuery, PeerSummary, Point, PruneReason, StepValue } from '@rung/search';
+import type {
+  Params,
+  PeerQuery,
+  PeerSummary,
+  Point,
+  PruneReason,
+  RungMember,
+  StepValue,
+} from '@rung/search';
 import type {
   Goal,
   Report,
@@ -295,8 +303,19 @@ export interface Store {
     attempt: number,
     outcome: TrialOutcome,
   ): Promise<boolean>;
-  /** Pauses a running attempt at a rung (early stopping with promotion). */
-  pauseTrial(sweepId: string, number: number, attempt: number, now: number): Promise<boolean>;
+  /** Pauses a running attempt at a rung (early stopping with promotion), saying why. */
+  pauseTrial(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    now: number,
+    reason?: PruneReason,
+  ): Promise<boolean>;
+  /**
+   * The rungs' records (successive halving): each named rung's members, the values trials
+   * recorded there through `report`'s rung queries. A rung nobody reached is absent.
+   */
+  rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>>;
   /** Queues a paused trial again (promotion); its next start is a new attempt. */
   resumeTrial(sweepId: string, number: number, now: number): Promise<boolean>;
   /**

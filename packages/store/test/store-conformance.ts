@@ -594,6 +594,88 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       });
     });
 
+    describe('rungs (successive halving)', () => {
+      it('record each trial’s value at a rung, whatever became of it, and rank against them', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const rung = (record?: number) => ({
+          name: '0:2',
+          ...(record !== undefined && { record }),
+        });
+        const values = [0.5, 0.2, Number.POSITIVE_INFINITY, 0.8];
+        const trials = [];
+        for (const v of values) {
+          const t = await running(store, id);
+          trials.push(t);
+          await store.report(id, t.number, t.attempt, report(2, v), {
+            metric,
+            query: { quantiles: [], rankOf: v, rung: rung(v) },
+          });
+        }
+        // The first trial ends (pruned); its record stays. A second report at the rung replaces.
+        const [first, second] = trials as [(typeof trials)[0], (typeof trials)[0]];
+        await store.finishTrial(id, first.number, first.attempt, { state: 'pruned', now: NOW });
+        await store.report(id, second.number, second.attempt, report(3, 0.3), {
+          metric,
+          query: { quantiles: [], rankOf: 0.25, rung: rung(0.25) },
+        });
+        const expected = [0.5, 0.25, Number.POSITIVE_INFINITY, 0.8];
+        const t = await running(store, id);
+        const query = {
+          quantiles: [0.5],
+          rankOf: 0.6,
+          ranks: [
+            { fraction: 1 / 3, offset: 0 },
+            { fraction: 0.5, offset: 1 },
+          ],
+          rung: rung(),
+        };
+        const answer = await store.report(id, t.number, t.attempt, report(2, 0.6), {
+          metric,
+          query,
+        });
+        expect(answer).toEqual({
+          state: 'running',
+          completedTrials: 0,
+          peers: summarizePeers(expected, query),
+        });
+        expect(answer.state === 'running' && answer.peers?.atRanks).toEqual([0.25, 0.8]);
+        const records = await store.rungRecords(id, ['0:2', '0:6']);
+        expect([...records.keys()]).toEqual(['0:2']);
+        expect(
+          records
+            .get('0:2')!
+            .map((m) => [m.number, m.value])
+            .sort((a, b) => a[0]! - b[0]!),
+        ).toEqual(trials.map((x, i) => [x.number, expected[i]]));
+      });
+
+      it('keep why a trial paused, on the trial and in its event', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const a = await running(store, id);
+        const reason = {
+          rule: 'asha',
+          step: 2,
+          rung: 2,
+          value: 0.7,
+          cutoff: 0.4,
+          population: 6,
+          rank: 4,
+        };
+        expect(await store.pauseTrial(id, a.number, a.attempt, NOW + 1, reason)).toBe(true);
+        expect(await store.getTrial(id, a.number)).toMatchObject({
+          state: 'paused',
+          pauseReason: reason,
+        });
+        expect((await store.readEvents(id, '0-0', 100)).at(-1)).toMatchObject({
+          type: 'trial.paused',
+          number: a.number,
+          reason,
+        });
+      });
+    });
+
     describe('results', () => {
       it('orders the leaderboard by goal, and pages through trials', async () => {
         const store = await factory.make();

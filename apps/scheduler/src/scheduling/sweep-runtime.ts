@@ -4,8 +4,15 @@
  * it stands in the sweep's event log. Built once from the records (`rebuild`), then extended from
  * the log (`apply`) — never re-read whole. Pure: no I/O.
  */
-import { buildSpace, type FinishedTrial, type Point, type SearchSpace } from '@rung/search';
 import {
+  buildSpace,
+  type FinishedTrial,
+  type Point,
+  type Promoter,
+  type SearchSpace,
+} from '@rung/search';
+import {
+  createPruner,
   isBetter,
   type SweepEvent,
   type SweepSpec,
@@ -30,6 +37,12 @@ export class SweepRuntime {
   private seq: number | undefined;
   /** Points of queued, running and paused trials, by number. */
   readonly pending = new Map<number, Point>();
+  /** Trials paused at a rung, waiting for a promotion (successive halving). */
+  readonly pausedTrials = new Set<number>();
+  /** The last report of the sweep's metric of each active trial: what a pause shows the sampler. */
+  private readonly lastReports = new Map<number, { step: number; loss: number }>();
+  /** The sweep's promotion rule, when its pruner pauses trials. */
+  readonly promoter: Promoter | undefined;
   /** Finished trials the sampler has not been told of yet. */
   private unsent: FinishedTrial[] = [];
   /** True until the sampler has been given the whole history once (after a rebuild). */
@@ -62,6 +75,11 @@ export class SweepRuntime {
     this.space = buildSpace(sweep.spec.parameters);
     this.cap = runCapOf(sweep.spec, this.space);
     this.historyFree = samplerIgnoresHistory(sweep.sampler);
+    this.promoter = createPruner({
+      spec: sweep.spec.pruner,
+      goal: sweep.spec.metric.goal,
+      seed: sweep.spec.seed,
+    })?.promoter;
   }
 
   /**
@@ -71,6 +89,8 @@ export class SweepRuntime {
   rebuild(trials: readonly Trial[], position: string, paused: boolean): void {
     this.paused = paused;
     this.pending.clear();
+    this.pausedTrials.clear();
+    this.lastReports.clear();
     this.unsent = [];
     this.resetPending = true;
     this.finished = new Uint8Array(64);
@@ -88,6 +108,7 @@ export class SweepRuntime {
       if (t.state === 'queued' || t.state === 'running' || t.state === 'paused') {
         this.pending.set(t.number, t.point ?? []);
         if (t.state === 'queued') this.toEnqueue.add(t.number);
+        if (t.state === 'paused') this.pausedTrials.add(t.number);
       } else {
         this.markFinished(t.number, t.state, t.value, t.lastStep, t.point ?? []);
       }
@@ -113,12 +134,38 @@ export class SweepRuntime {
       case 'sweep.resumed':
         this.paused = event.type === 'sweep.paused';
         break;
+      case 'trial.reported': {
+        const value = event.metrics[this.spec.metric.name];
+        if (typeof value === 'number' && this.pending.has(event.number)) {
+          this.lastReports.set(event.number, {
+            step: event.step,
+            loss: toLoss(value, this.spec.metric.goal),
+          });
+        }
+        break;
+      }
+      case 'trial.paused': {
+        this.pausedTrials.add(event.number);
+        // Paused at a rung, the trial tells the sampler as much as a pruned one would (multi-
+        // fidelity), with the value its rung ranked it by; if promoted, its final result later
+        // replaces this record.
+        const point = this.pending.get(event.number);
+        const last = this.lastReports.get(event.number);
+        const loss = event.reason?.value ?? last?.loss;
+        if (point && last && loss !== undefined && !this.historyFree) {
+          this.unsent.push({ number: event.number, state: 'pruned', point, step: last.step, loss });
+        }
+        break;
+      }
       case 'trial.resumed':
+        this.pausedTrials.delete(event.number);
         this.toEnqueue.add(event.number);
         break;
       case 'trial.finished': {
         const point = this.pending.get(event.number);
         this.pending.delete(event.number);
+        this.pausedTrials.delete(event.number);
+        this.lastReports.delete(event.number);
         this.toEnqueue.delete(event.number);
         if (point) this.markFinished(event.number, event.state, event.value, event.step, point);
         break;
@@ -182,6 +229,15 @@ export class SweepRuntime {
   restoreUnsent(taken: { reset: boolean; finished: FinishedTrial[] }): void {
     this.unsent = [...taken.finished, ...this.unsent];
     this.resetPending ||= taken.reset;
+  }
+
+  /** Points of the trials a suggestion must not pile onto: queued and running, not paused ones. */
+  pendingPoints(): Point[] {
+    const points: Point[] = [];
+    for (const [number, point] of this.pending) {
+      if (!this.pausedTrials.has(number)) points.push(point);
+    }
+    return points;
   }
 
   /** Slots the sweep can use now: none while paused, else up to its parallelism and what is left. */

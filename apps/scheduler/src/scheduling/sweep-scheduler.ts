@@ -7,7 +7,7 @@
  * whether anything is to be done, so its cost does not grow with the sweep's history. The leader
  * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
-import type { Params } from '@rung/search';
+import { type Params, standingOf } from '@rung/search';
 import {
   type Logger,
   type ResourceSpec,
@@ -148,8 +148,18 @@ export class SweepScheduler {
 
     await this.enqueueWaiting(runtime);
     const { queued, running, paused } = status.counts;
-    const inFlight = queued + running;
+    let inFlight = queued + running;
     let created = status.trials;
+    const slots = Math.min(runtime.spec.parallelism, this.shares.get(sweepId) ?? Infinity);
+    if (paused > 0 && runtime.promoter) {
+      // A freed slot first promotes the best paused trial that qualifies (ASHA's get_job).
+      const last = created >= runtime.cap || runtime.exhausted;
+      inFlight += await this.promote(runtime, slots - inFlight, last);
+      if (last && inFlight === 0) {
+        await this.pruneUnpromoted(runtime);
+        return DONE;
+      }
+    }
     if ((created >= runtime.cap || runtime.exhausted) && inFlight + paused === 0) {
       // A grid's cap is its size unless run_cap is smaller: then the cap, not the grid, ended it.
       const { spec } = runtime;
@@ -160,7 +170,6 @@ export class SweepScheduler {
       return DONE;
     }
     if (runtime.exhausted) return DONE;
-    const slots = Math.min(runtime.spec.parallelism, this.shares.get(sweepId) ?? Infinity);
     const wanted = Math.min(slots - inFlight, runtime.cap - created);
     if (wanted <= 0)
       return { wanting: slots < runtime.spec.parallelism && created < runtime.cap, retryInMs: 0 };
@@ -203,6 +212,52 @@ export class SweepScheduler {
     };
   }
 
+  /**
+   * Resumes up to `free` paused trials that their rungs now promote, best first; their jobs are
+   * enqueued at once (each a new attempt, which resumes from the trial's checkpoint). Returns how
+   * many were resumed.
+   */
+  private async promote(runtime: SweepRuntime, free: number, draining: boolean): Promise<number> {
+    const promoter = runtime.promoter!;
+    if (free <= 0 || runtime.pausedTrials.size === 0) return 0;
+    const records = await this.opts.store.rungRecords(runtime.id, promoter.rungs);
+    const paused = new Set(runtime.pausedTrials);
+    let resumed = 0;
+    while (resumed < free) {
+      const promotion = promoter.choose(records, paused, draining);
+      if (!promotion) break;
+      paused.delete(promotion.number);
+      if (!(await this.opts.store.resumeTrial(runtime.id, promotion.number, this.clock())))
+        continue;
+      runtime.pausedTrials.delete(promotion.number);
+      runtime.toEnqueue.add(promotion.number);
+      resumed += 1;
+      this.opts.logger.info(
+        {
+          sweepId: runtime.id,
+          trialId: trialId(runtime.id, promotion.number),
+          reason: promotion.reason,
+        },
+        'trial promoted',
+      );
+    }
+    await this.enqueueWaiting(runtime);
+    return resumed;
+  }
+
+  /** At a sweep's end, paused trials no rung will promote any more are pruned, saying where they stood. */
+  private async pruneUnpromoted(runtime: SweepRuntime): Promise<void> {
+    const promoter = runtime.promoter!;
+    const records = await this.opts.store.rungRecords(runtime.id, promoter.rungs);
+    for (const number of [...runtime.pausedTrials]) {
+      const standing = standingOf(records, number);
+      const reason = standing
+        ? `not promoted: rank ${standing.rank} of ${standing.population} at rung ${standing.rung} when the sweep ended`
+        : 'not promoted when the sweep ended';
+      await this.opts.store.endTrial(runtime.id, number, 'pruned', reason, this.clock());
+    }
+  }
+
   private async suggest(runtime: SweepRuntime, trialNumber: number) {
     const unsent = runtime.takeUnsent();
     let result: SuggestResult;
@@ -214,7 +269,7 @@ export class SweepScheduler {
           : {}),
         reset: unsent.reset,
         finished: unsent.finished,
-        pending: [...runtime.pending.values()],
+        pending: runtime.pendingPoints(),
         seed: runtime.spec.seed,
         trialNumber,
       });

@@ -1,15 +1,16 @@
 /**
- * The median stopping rule (Google Vizier; Optuna's MedianPruner): stop a trial whose best
- * intermediate loss so far is worse than the median of what completed trials had reported at the
- * same step.
+ * The median and percentile stopping rules (Google Vizier; Optuna's MedianPruner and
+ * PercentilePruner): stop a trial whose best intermediate loss so far is worse than the given
+ * percentile of what completed trials had reported at the same step.
  */
-import type {
-  PeerQuery,
-  PruneContext,
-  PruneDecision,
-  PruneInput,
-  Pruner,
-  StepValue,
+import {
+  CONTINUE,
+  type PeerQuery,
+  type PruneContext,
+  type PruneDecision,
+  type PruneInput,
+  type Pruner,
+  type StepValue,
 } from './pruner.js';
 
 /** Options of {@link createMedianPruner}; the names map onto Optuna's MedianPruner arguments. */
@@ -53,7 +54,11 @@ const MINIMUMS: Readonly<Record<keyof MedianPrunerOptions, number>> = {
   minPeers: 1,
 };
 
-const KEEP: PruneDecision = Object.freeze({ prune: false });
+/** Options of {@link createPercentilePruner}: those of the median pruner and the percentile. */
+export interface PercentilePrunerOptions extends MedianPrunerOptions {
+  /** Prune a trial worse than this percentile (0–100) of its peers (Optuna `percentile`). */
+  readonly percentile: number;
+}
 
 function validate(options: MedianPrunerOptions): Required<MedianPrunerOptions> {
   for (const name of Object.keys(options)) {
@@ -89,8 +94,8 @@ function isFirstInInterval(
 }
 
 /**
- * The median pruner (`median`), with Optuna's MedianPruner semantics (`PercentilePruner(50)`),
- * losses oriented so that lower is better. For a report at `step`, in this order:
+ * The percentile pruner (`percentile`), with Optuna's PercentilePruner semantics, losses oriented
+ * so that lower is better. For a report at `step`, in this order:
  *
  * 1. keep while fewer than `startupTrials` trials have completed (and always with none);
  * 2. keep when `step < warmupSteps` (Optuna's rule: the check at `step === warmupSteps` happens);
@@ -100,43 +105,62 @@ function isFirstInInterval(
  *    ignored; a trial whose every report is NaN is pruned (as Optuna does: it has diverged), with
  *    `value` NaN and `rank` one past the last peer;
  * 5. NaN peers are ignored; keep when fewer than `minPeers` remain;
- * 6. prune when the value is strictly worse (greater) than the median of the peers; a tie is kept.
+ * 6. prune when the value is strictly worse (greater) than the percentile of the peers; a tie is
+ *    kept.
  *
  * Steps 2 and 3 are the rule's `query`: at a step it does not judge it asks nothing of the peers.
  *
  * Differences from Optuna: NaN peers do not count towards `minPeers` (Optuna counts them towards
  * `n_min_trials`, then ignores them in the percentile).
  */
+export function createPercentilePruner(options: PercentilePrunerOptions): Pruner {
+  const { percentile, ...rest } = options;
+  if (!(percentile >= 0 && percentile <= 100)) {
+    throw new Error(`percentile pruner: percentile must be in [0, 100], got ${String(percentile)}`);
+  }
+  return createQuantileRule('percentile', percentile / 100, validate(rest));
+}
+
+/** The median pruner (`median`): Optuna's MedianPruner, i.e. the percentile pruner at 50. */
 export function createMedianPruner(options: MedianPrunerOptions = {}): Pruner {
-  const { startupTrials, warmupSteps, intervalSteps, minPeers } = validate(options);
+  return createQuantileRule('median', 0.5, validate(options));
+}
+
+function createQuantileRule(
+  rule: string,
+  quantile: number,
+  { startupTrials, warmupSteps, intervalSteps, minPeers }: Required<MedianPrunerOptions>,
+): Pruner {
   return {
-    name: 'median',
+    name: rule,
     query({ step, reports }: PruneContext): PeerQuery | null {
       if (reports.length === 0 || step < warmupSteps) return null;
       if (!isFirstInInterval(step, reports, warmupSteps, intervalSteps)) return null;
       const best = bestLoss(step, reports);
-      return Number.isNaN(best) ? { quantiles: [0.5] } : { quantiles: [0.5], rankOf: best };
+      return Number.isNaN(best)
+        ? { quantiles: [quantile] }
+        : { quantiles: [quantile], rankOf: best };
     },
     decide(input: PruneInput): PruneDecision {
       const { step, reports, completedTrials, peers } = input;
-      if (completedTrials === 0 || completedTrials < startupTrials) return KEEP;
-      if (reports.length === 0) return KEEP;
+      if (completedTrials === 0 || completedTrials < startupTrials) return CONTINUE;
+      if (reports.length === 0) return CONTINUE;
       const best = bestLoss(step, reports);
       const cutoff = peers.quantiles[0] ?? Number.NaN;
       const prune = (rank: number): PruneDecision => ({
-        prune: true,
-        reason: { rule: 'median', step, value: best, cutoff, population: peers.count, rank },
+        action: 'prune',
+        reason: { rule, step, value: best, cutoff, population: peers.count, rank },
       });
       // A trial with nothing but NaN reports is pruned (as in Optuna), ranked last.
       if (Number.isNaN(best)) return prune(peers.count + 1);
-      if (peers.count < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return KEEP;
+      if (peers.count < minPeers || Number.isNaN(cutoff) || !(best > cutoff)) return CONTINUE;
       return prune(peers.better + 1);
     },
   };
 }
 
 /** The trial's best (lowest) loss over its reports up to `step`, NaN reports ignored. */
-function bestLoss(step: number, reports: readonly StepValue[]): number {
+export function bestLoss(step: number, reports: readonly StepValue[]): number {
   let best = Number.NaN;
   for (const r of reports) {
     if (r.step > step || Number.isNaN(r.loss)) continue;

@@ -15,18 +15,40 @@ export interface StepValue {
 
 /** What a rule knows before asking its peers: this trial's own curve. */
 export interface PruneContext {
+  /** The trial's number in its sweep (rules with brackets assign one by number). */
+  readonly trial: number;
   /** The step just reported (1-based epochs for the built-in trainers; any increasing integer). */
   readonly step: number;
   /** This trial's reports so far, in step order, the latest last. */
   readonly reports: readonly StepValue[];
 }
 
-/** What a rule asks of the peers' losses at the step (the losses completed trials reported there). */
+/**
+ * What a rule asks of its peers' losses. The peers are the losses completed trials reported at the
+ * step, or, with `rung`, the values recorded at a rung by every trial that reached it (successive
+ * halving), whatever became of those trials since.
+ */
 export interface PeerQuery {
   /** Quantiles in [0, 1] of the peers' losses, each computed as numpy's linear interpolation. */
   readonly quantiles: readonly number[];
   /** A loss whose rank the rule reports: how many peers are strictly better (lower). */
   readonly rankOf?: number;
+  /** Values at ranks given by the population's size (a successive-halving cutoff). */
+  readonly ranks?: readonly RankQuery[];
+  /** Ask about this rung's record instead; `record` is this trial's value there, stored first. */
+  readonly rung?: { readonly name: string; readonly record?: number };
+}
+
+/** The 1-based rank `max(1, ⌊count · fraction⌋ + offset)`, at most `count`. */
+export interface RankQuery {
+  readonly fraction: number;
+  readonly offset: number;
+}
+
+/** The rank a {@link RankQuery} names among `count` values (0 when there are none). */
+export function rankFor(count: number, query: RankQuery): number {
+  if (count === 0) return 0;
+  return Math.min(count, Math.max(1, Math.floor(count * query.fraction + 1e-9) + query.offset));
 }
 
 /** The answer to a {@link PeerQuery}. Peers never hold NaN (a NaN loss is not a peer). */
@@ -37,6 +59,8 @@ export interface PeerSummary {
   readonly quantiles: readonly number[];
   /** How many peers are strictly better than `rankOf`; 0 when no rank was asked. */
   readonly better: number;
+  /** The losses at the asked ranks, in the asked order; NaN when there is no peer. */
+  readonly atRanks?: readonly number[];
 }
 
 export interface PruneInput extends PruneContext {
@@ -45,10 +69,14 @@ export interface PruneInput extends PruneContext {
   readonly completedTrials: number;
 }
 
-/** Why a trial was pruned: enough to explain the decision to a user. */
+/** Why a trial was pruned or paused: enough to explain the decision to a user. */
 export interface PruneReason {
   readonly rule: string;
   readonly step: number;
+  /** The rung (its step) the trial was judged at, for rules with rungs. */
+  readonly rung?: number;
+  /** The trial's bracket, for rules with several (Hyperband). */
+  readonly bracket?: number;
   /** The trial's value compared with the cutoff (loss-oriented). */
   readonly value: number;
   /** The value the trial had to beat (loss-oriented). */
@@ -57,11 +85,19 @@ export interface PruneReason {
   readonly population: number;
   /** 1-based rank of `value` among peers ∪ {value}, lower is better. */
   readonly rank: number;
+  /** Why, in words, for the CLI and logs. */
+  readonly detail?: string;
 }
 
+/**
+ * What becomes of a trial after a report: it goes on, it is stopped for good (`prune`), or it
+ * waits at a rung for a slot to promote it (`pause`, successive halving with promotion).
+ */
 export type PruneDecision =
-  | { readonly prune: false }
-  | { readonly prune: true; readonly reason: PruneReason };
+  | { readonly action: 'continue' }
+  | { readonly action: 'prune' | 'pause'; readonly reason: PruneReason };
+
+export const CONTINUE: PruneDecision = Object.freeze({ action: 'continue' });
 
 export interface Pruner {
   readonly name: string;
@@ -69,6 +105,38 @@ export interface Pruner {
   query(context: PruneContext): PeerQuery | null;
   /** The decision, given the answer to this step's {@link Pruner.query}. */
   decide(input: PruneInput): PruneDecision;
+  /** Present when the rule pauses trials: picks which paused trial a freed slot resumes. */
+  readonly promoter?: Promoter;
+}
+
+/** A trial's value recorded at a rung. */
+export interface RungMember {
+  readonly number: number;
+  readonly value: number;
+}
+
+/** A paused trial a freed slot should resume, and why. */
+export interface Promotion {
+  readonly number: number;
+  readonly reason: PruneReason;
+}
+
+/** The promotion half of successive halving (ASHA's get_job): pure over the rungs' records. */
+export interface Promoter {
+  /** The rungs whose records {@link Promoter.choose} reads. */
+  readonly rungs: readonly string[];
+  /**
+   * The paused trial to resume, or undefined when none may be promoted now.
+   * @param records each rung's members (any order)
+   * @param paused the numbers of the sweep's paused trials
+   * @param draining the sweep will start no new trial: a rung with fewer than η members still
+   *   promotes its best, so that a finite sweep always trains something to the end
+   */
+  choose(
+    records: ReadonlyMap<string, readonly RungMember[]>,
+    paused: ReadonlySet<number>,
+    draining?: boolean,
+  ): Promotion | undefined;
 }
 
 /**
@@ -104,5 +172,9 @@ export function summarizePeers(losses: readonly number[], query: PeerQuery): Pee
   });
   let better = 0;
   if (query.rankOf !== undefined) for (const v of sorted) if (v < query.rankOf) better++;
-  return { count, quantiles, better };
+  if (!query.ranks) return { count, quantiles, better };
+  const atRanks = query.ranks.map((r) =>
+    count === 0 ? Number.NaN : sorted[rankFor(count, r) - 1]!,
+  );
+  return { count, quantiles, better, atRanks };
 }

@@ -1,12 +1,9 @@
 /**
- * W&B's `early_terminate` (Hyperband stopping). Rung validates it as W&B does but has no
- * Hyperband pruner yet, so it becomes a median pruner that starts where Hyperband's first band
- * would, and the spec gets a warning saying so.
+ * W&B's `early_terminate` (Hyperband stopping), validated as W&B does and run as W&B runs it: the
+ * `wandb_hyperband` rule over W&B's bands.
  */
 import { z } from 'zod';
 import type { PrunerSpec } from '../sweep.js';
-import type { PendingWarning } from './issues.js';
-import { MEDIAN_PRUNER_DEFAULTS } from './pruner.js';
 
 const shape = {
   type: z.literal('hyperband'),
@@ -20,21 +17,40 @@ const shape = {
   strict: z.boolean().optional(),
 };
 
+/** W&B's band options: min_iter, or max_iter and s, with eta. */
+export interface WandbBandOptions {
+  min_iter?: number | undefined;
+  max_iter?: number | undefined;
+  s?: number | undefined;
+  eta: number;
+}
+
+/** W&B's checks of its band options. */
+export function checkBandOptions(v: WandbBandOptions, ctx: z.RefinementCtx): void {
+  if (v.max_iter === undefined && v.min_iter === undefined) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'needs min_iter, or max_iter and s' });
+  } else if (v.max_iter !== undefined && v.s === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['s'], message: 'required with max_iter' });
+  } else if (v.max_iter !== undefined && v.max_iter / v.eta < 1) {
+    ctx.addIssue({ code: 'custom', path: ['max_iter'], message: 'must be >= eta' });
+  }
+}
+
+/** The band options' schema fields, shared with the `wandb_hyperband` pruner rule. */
+export const BAND_FIELDS = {
+  min_iter: shape.min_iter,
+  max_iter: shape.max_iter,
+  s: shape.s,
+  eta: shape.eta,
+};
+
 /** W&B's hyperband `early_terminate` block, checked as W&B's schema and code check it. */
 export const earlyTerminateSchema = z
   .strictObject(shape, {
     error: (iss) =>
       iss.code === 'unrecognized_keys' ? 'not allowed with early_terminate hyperband' : undefined,
   })
-  .superRefine((v, ctx) => {
-    if (v.max_iter === undefined && v.min_iter === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'needs min_iter, or max_iter and s' });
-    } else if (v.max_iter !== undefined && v.s === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['s'], message: 'required with max_iter' });
-    } else if (v.max_iter !== undefined && v.max_iter / v.eta < 1) {
-      ctx.addIssue({ code: 'custom', path: ['max_iter'], message: 'must be >= eta' });
-    }
-  });
+  .superRefine(checkBandOptions);
 
 /** `early_terminate` as a W&B sweep config writes it. */
 export type EarlyTerminateInput = z.input<typeof earlyTerminateSchema>;
@@ -43,34 +59,31 @@ export type EarlyTerminateInput = z.input<typeof earlyTerminateSchema>;
 export const EARLY_TERMINATE_KEYS = Object.keys(shape);
 
 /**
- * W&B's first band, the earliest step at which Hyperband stops a run: `min_iter`, or with
- * `max_iter` the smallest of ⌊max_iter / eta^k⌋ ≥ 1 for k = 1..s (W&B takes max_iter first).
+ * W&B's bands (wandb/sweeps, hyperband_stopping.py): `⌊max_iter / η^k⌋ ≥ 1` for k = 1..s, or
+ * `min_iter · η^k` for k = 0..99 (W&B takes max_iter first), here only up to a billion steps: no
+ * trial reports beyond, and the spec stays short.
  */
-export function firstBand(et: z.output<typeof earlyTerminateSchema>): number {
+export function wandbBands(et: WandbBandOptions): number[] {
+  const bands: number[] = [];
   if (et.max_iter !== undefined) {
     let band = et.max_iter;
-    let first = band;
-    for (let k = 0; k < (et.s ?? 1); k++) {
+    for (let k = 0; k < (et.s ?? 0); k++) {
       band /= et.eta;
       if (band < 1) break;
-      first = Math.floor(band);
+      bands.push(Math.floor(band));
     }
-    return first;
+  } else {
+    let band = et.min_iter ?? 1;
+    for (let k = 0; k < 100 && band <= 1e9; k++) {
+      bands.push(Math.floor(band));
+      band *= et.eta;
+    }
   }
-  return et.min_iter ?? 1;
+  return [...new Set(bands)].sort((a, b) => a - b);
 }
 
-/** The pruner Rung runs for a W&B `early_terminate`, with the warning that says so. */
-export function prunerFromEarlyTerminate(et: z.output<typeof earlyTerminateSchema>): {
-  pruner: PrunerSpec;
-  warning: PendingWarning;
-} {
-  const warmup = firstBand(et);
-  return {
-    pruner: { type: 'median', ...MEDIAN_PRUNER_DEFAULTS, warmup_steps: warmup },
-    warning: {
-      path: ['early_terminate'],
-      message: `hyperband is not implemented yet; using the median pruner from step ${warmup} (its first band) instead`,
-    },
-  };
+/** The pruner Rung runs for a W&B `early_terminate`: W&B's hyperband stopping, at its bands. */
+export function prunerFromEarlyTerminate(et: z.output<typeof earlyTerminateSchema>): PrunerSpec {
+  const { type: _, strict, ...bands } = et;
+  return { type: 'wandb_hyperband', ...bands, strict: strict ?? false };
 }

@@ -196,11 +196,7 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
   warnings.push(...v.parameters.warnings.map((w) => ({ ...w, path: ['parameters', ...w.path] })));
 
   let pruner: PrunerSpec = v.pruner ?? { type: 'none' };
-  if (v.early_terminate) {
-    const translated = prunerFromEarlyTerminate(v.early_terminate);
-    pruner = translated.pruner;
-    warnings.push(translated.warning);
-  }
+  if (v.early_terminate) pruner = prunerFromEarlyTerminate(v.early_terminate);
 
   const spec: SweepSpec = {
     ...(v.name !== undefined && { name: v.name }),

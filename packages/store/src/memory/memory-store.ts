@@ -10,6 +10,8 @@ import {
   type Point,
   type PruneReason,
   quantileRanks,
+  type RungMember,
+  rankFor,
 } from '@rung/search';
 import {
   type Attempt,
@@ -85,6 +87,7 @@ interface TrialEntry {
   value?: number;
   lastStep?: number;
   pruneReason?: PruneReason;
+  pauseReason?: PruneReason;
   error?: string;
   backend?: string;
   gpus?: number[];
@@ -119,6 +122,8 @@ interface SweepEntry {
   leaderboard: Map<number, number>;
   /** Step → ascending losses that completed trials reported there. */
   stepPeers: Map<number, number[]>;
+  /** Rung name → trial number → the value it recorded there. */
+  rungs: Map<string, Map<number, number>>;
   events: LoggedEvent[];
 }
 
@@ -156,6 +161,7 @@ export class MemoryStore implements Store {
       trials: new Map(),
       leaderboard: new Map(),
       stepPeers: new Map(),
+      rungs: new Map(),
       events: [],
     };
     this.sweeps.set(sweep.id, record);
@@ -361,7 +367,13 @@ export class MemoryStore implements Store {
     const completedTrials = s.counts.completed;
     const { query } = options;
     if (!query) return { state: 'running', completedTrials };
-    const sorted = s.stepPeers.get(report.step) ?? [];
+    let sorted = s.stepPeers.get(report.step) ?? [];
+    if (query.rung) {
+      const rung = s.rungs.get(query.rung.name) ?? new Map<number, number>();
+      s.rungs.set(query.rung.name, rung);
+      if (query.rung.record !== undefined) rung.set(number, query.rung.record);
+      sorted = [...rung.values()].sort((a, b) => a - b);
+    }
     const peers: PeerSummary = {
       count: sorted.length,
       better: query.rankOf === undefined ? 0 : countBelow(sorted, query.rankOf),
@@ -370,8 +382,27 @@ export class MemoryStore implements Store {
         const { lo, hi, fraction } = quantileRanks(sorted.length, q);
         return interpolateQuantile(sorted[lo]!, sorted[hi]!, fraction);
       }),
+      ...(query.ranks && {
+        atRanks: query.ranks.map((r) =>
+          sorted.length === 0 ? Number.NaN : sorted[rankFor(sorted.length, r) - 1]!,
+        ),
+      }),
     };
     return { state: 'running', completedTrials, peers };
+  }
+
+  async rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>> {
+    const s = this.sweeps.get(sweepId);
+    const out = new Map<string, RungMember[]>();
+    for (const name of names) {
+      const rung = s?.rungs.get(name);
+      if (rung)
+        out.set(
+          name,
+          [...rung].map(([number, value]) => ({ number, value })),
+        );
+    }
+    return out;
   }
 
   async finishTrial(
@@ -422,14 +453,21 @@ export class MemoryStore implements Store {
     number: number,
     attempt: number,
     now: number,
+    reason?: PruneReason,
   ): Promise<boolean> {
     const s = this.sweeps.get(sweepId);
     const t = s?.trials.get(number);
     if (!s || !t || t.state !== 'running' || t.attempt !== attempt) return false;
     if (!canTransition(t.state, 'paused')) return false;
     Object.assign(t.attempts.get(attempt)!, { endedBy: 'paused', endedAt: now });
+    if (reason) t.pauseReason = structuredClone(reason);
     this.move(s, t, 'running', 'paused');
-    this.log(s, now, { type: 'trial.paused', number, attempt });
+    this.log(s, now, {
+      type: 'trial.paused',
+      number,
+      attempt,
+      ...(reason && { reason: structuredClone(reason) }),
+    });
     return true;
   }
 
@@ -699,6 +737,7 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.value !== undefined) view.value = t.value;
   if (t.lastStep !== undefined) view.lastStep = t.lastStep;
   if (t.pruneReason) view.pruneReason = structuredClone(t.pruneReason);
+  if (t.pauseReason) view.pauseReason = structuredClone(t.pauseReason);
   if (t.error !== undefined) view.error = t.error;
   if (t.workerId !== undefined) view.workerId = t.workerId;
   if (t.jobId !== undefined) view.jobId = t.jobId;

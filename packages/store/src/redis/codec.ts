@@ -64,6 +64,7 @@ export function toTrial(
   if (h.value !== undefined) trial.value = Number(h.value);
   if (h.lastStep !== undefined) trial.lastStep = Number(h.lastStep);
   if (h.pruneReason) trial.pruneReason = JSON.parse(h.pruneReason) as PruneReason;
+  if (h.pauseReason) trial.pauseReason = JSON.parse(h.pauseReason) as PruneReason;
   if (h.error) trial.error = h.error;
   if (h.workerId) trial.workerId = h.workerId;
   if (h.jobId) trial.jobId = h.jobId;
@@ -138,4 +139,20 @@ export function parseEntry(sweepId: string, id: string, fields: string[]): Sweep
     at: Number(fieldOf(fields, 'at')),
     sweepId,
   } as SweepEvent;
+}
+
+/** A number as a sorted-set score: Redis spells infinities `+inf` and `-inf`. */
+export function toScore(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '+inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-inf';
+  return String(value);
+}
+
+/** A score Redis returned (`inf`, `-inf` or a decimal) as a number. */
+export function fromScore(score: string | number | undefined): number {
+  if (score === undefined) return Number.NaN;
+  if (typeof score === 'number') return score;
+  if (score === 'inf' || score === '+inf') return Number.POSITIVE_INFINITY;
+  if (score === '-inf') return Number.NEGATIVE_INFINITY;
+  return Number(score);
 }

@@ -2,7 +2,13 @@
  * The store on Redis: hashes are the record of truth, every change is one Lua script (see
  * scripts/), and each sweep's event log is a capped Stream written by the same scripts.
  */
-import { interpolateQuantile, type PeerSummary, quantileRanks } from '@rung/search';
+import {
+  interpolateQuantile,
+  type PeerSummary,
+  type PruneReason,
+  quantileRanks,
+  type RungMember,
+} from '@rung/search';
 import type {
   Goal,
   Report,
@@ -42,8 +48,10 @@ import {
   checkpointOf,
   countsOf,
   fieldOf,
+  fromScore,
   parseEntry,
   reportsOf,
+  toScore,
   toSweepView,
   toTrial,
 } from './codec.js';
@@ -321,7 +329,7 @@ export class RedisStore implements Store {
       k.trial(sweepId, number),
       k.reports(sweepId, number, attempt),
       k.events(sweepId),
-      k.stepPeers(sweepId, report.step),
+      query?.rung ? k.rung(sweepId, query.rung.name) : k.stepPeers(sweepId, report.step),
       report.at,
       this.cap,
       attempt,
@@ -329,8 +337,11 @@ export class RedisStore implements Store {
       JSON.stringify({ metrics: report.metrics, at: report.at }),
       JSON.stringify({ number, attempt, step: report.step, metrics: report.metrics }),
       query ? query.quantiles.join(',') : '',
-      query?.rankOf === undefined ? '' : String(query.rankOf),
+      query?.rankOf === undefined ? '' : toScore(query.rankOf),
       query ? '1' : '0',
+      query?.rung?.record === undefined ? '' : toScore(query.rung.record),
+      number,
+      query?.ranks ? query.ranks.map((r) => `${r.fraction}:${r.offset}`).join(',') : '',
     )) as (string | number)[];
     const state = String(reply[0]);
     if (state !== 'running') return { state: state as Exclude<ReportOutcome['state'], 'running'> };
@@ -343,10 +354,37 @@ export class RedisStore implements Store {
       quantiles: query.quantiles.map((q, i) => {
         if (count === 0) return Number.NaN;
         const { fraction } = quantileRanks(count, q);
-        return interpolateQuantile(Number(reply[4 + 2 * i]), Number(reply[5 + 2 * i]), fraction);
+        return interpolateQuantile(
+          fromScore(reply[4 + 2 * i]),
+          fromScore(reply[5 + 2 * i]),
+          fraction,
+        );
+      }),
+      ...(query.ranks && {
+        atRanks: query.ranks.map((_, i) =>
+          count === 0 ? Number.NaN : fromScore(reply[4 + 2 * query.quantiles.length + i]),
+        ),
       }),
     };
     return { state: 'running', completedTrials, peers };
+  }
+
+  async rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>> {
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.zrange(this.keys.rung(sweepId, name), 0, -1, 'WITHSCORES');
+    const replies = (await pipeline.exec()) ?? [];
+    const out = new Map<string, RungMember[]>();
+    replies.forEach(([err, flat], i) => {
+      if (err) throw err;
+      const pairs = flat as string[];
+      if (pairs.length === 0) return;
+      const members: RungMember[] = [];
+      for (let j = 0; j < pairs.length; j += 2) {
+        members.push({ number: Number(pairs[j]), value: fromScore(pairs[j + 1]) });
+      }
+      out.set(names[i]!, members);
+    });
+    return out;
   }
 
   async finishTrial(
@@ -399,12 +437,14 @@ export class RedisStore implements Store {
     number: number,
     attempt: number,
     now: number,
+    reason?: PruneReason,
   ): Promise<boolean> {
     const r = await this.lua.rungPauseTrial!(
       ...this.lifecycleKeys(sweepId, number),
       now,
       this.cap,
       attempt,
+      reason ? JSON.stringify(reason) : '',
     );
     return r === 1;
   }

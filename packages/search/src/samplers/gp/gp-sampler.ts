@@ -26,6 +26,7 @@
  *   so a suggestion stays bounded however long the sweep; for sweeps of many hundreds of trials
  *   TPE remains the better tool.
  */
+import { normalQuantile } from '../../space/normal.js';
 import type { Point } from '../../space/search-space.js';
 import type { Sampler, SuggestContext } from '../sampler.js';
 import { SOBOL_MAX_DIMENSION } from '../sobol/direction-numbers.js';
@@ -67,8 +68,14 @@ export interface GpSamplerOptions {
   readonly maxFitObservations?: number;
   /** `power`: Yeo-Johnson warp, then standardize; `standardize`: standardize only. @defaultValue 'power' */
   readonly outputTransform?: OutputTransform;
-  /** `last-loss`: pruned trials count with their last reported loss; `ignore`. @defaultValue 'last-loss' */
-  readonly prunedTrials?: 'last-loss' | 'ignore';
+  /**
+   * How trials stopped early (pruned, or paused at a rung) count: `ranked` — once there are any,
+   * every result is replaced by its normal score in the order completed trials by loss, then
+   * stopped ones by the step they reached (further first), then by their last loss (Optuna's
+   * order for TPE, see tpe/split.ts); `last-loss` — with their last reported loss, whatever the
+   * step; `ignore`. @defaultValue 'ranked'
+   */
+  readonly prunedTrials?: PrunedTrials;
 }
 
 /** The defaults of {@link GpSamplerOptions} (startupTrials: undefined means max(5, d + 1)). */
@@ -80,8 +87,10 @@ export const GP_SAMPLER_DEFAULTS = {
   maxObservations: 300,
   maxFitObservations: 200,
   outputTransform: 'power' as OutputTransform,
-  prunedTrials: 'last-loss' as 'last-loss' | 'ignore',
+  prunedTrials: 'ranked' as PrunedTrials,
 };
+
+type PrunedTrials = 'ranked' | 'last-loss' | 'ignore';
 
 type ResolvedOptions = typeof GP_SAMPLER_DEFAULTS;
 
@@ -106,9 +115,9 @@ function validate(o: ResolvedOptions): void {
       `gp sampler: outputTransform must be 'power' or 'standardize', got ${String(o.outputTransform)}`,
     );
   }
-  if (o.prunedTrials !== 'last-loss' && o.prunedTrials !== 'ignore') {
+  if (!['ranked', 'last-loss', 'ignore'].includes(o.prunedTrials)) {
     throw new RangeError(
-      `gp sampler: prunedTrials must be 'last-loss' or 'ignore', got ${String(o.prunedTrials)}`,
+      `gp sampler: prunedTrials must be 'ranked', 'last-loss' or 'ignore', got ${String(o.prunedTrials)}`,
     );
   }
 }
@@ -210,7 +219,7 @@ function stripUndefined<T extends object>(obj: T): Partial<T> {
 function collectObservations(
   ctx: SuggestContext,
   encoding: Encoding,
-  pruned: 'last-loss' | 'ignore',
+  pruned: PrunedTrials,
 ): Observation[] {
   let worst = Number.NEGATIVE_INFINITY;
   for (const t of ctx.history) {
@@ -231,7 +240,27 @@ function collectObservations(
     const x = encoding.snap(Float64Array.from(t.point));
     out.push({ number: t.number, x, loss, completed: t.state === 'completed' });
   }
-  return out;
+  return pruned === 'ranked' ? rankByDepth(out, ctx) : out;
+}
+
+/**
+ * Multi-fidelity by order: a loss at step 2 and a final loss are not on one scale, but a trial
+ * that was allowed further did better than one stopped earlier. With stopped trials present, each
+ * observation's loss becomes its normal score Φ⁻¹((rank + ½) / n) in the order completed by
+ * loss, then stopped by step reached (further first) and last loss. Without them, losses stay.
+ */
+function rankByDepth(observations: Observation[], ctx: SuggestContext): Observation[] {
+  if (observations.every((o) => o.completed)) return observations;
+  const stepOf = new Map<number, number>();
+  for (const t of ctx.history) if (t.step !== undefined) stepOf.set(t.number, t.step);
+  const depth = (o: Observation) =>
+    o.completed ? Number.POSITIVE_INFINITY : (stepOf.get(o.number) ?? Number.NEGATIVE_INFINITY);
+  const order = [...observations].sort(
+    (a, b) => depth(b) - depth(a) || a.loss - b.loss || a.number - b.number,
+  );
+  const n = order.length;
+  const score = new Map(order.map((o, r) => [o, normalQuantile((r + 0.5) / n)]));
+  return observations.map((o) => ({ ...o, loss: score.get(o)! }));
 }
 
 /** Point `trialNumber` of the sweep's Sobol design; a random draw if it is pending or beyond the table. */

@@ -1,8 +1,9 @@
 import { defineScript } from '../script.js';
 
 /**
- * Pauses a running attempt at a rung (early stopping with promotion); logs `trial.paused`.
- * ARGV: now, cap, attempt. Returns 1, or 0 when refused.
+ * Pauses a running attempt at a rung (early stopping with promotion); logs `trial.paused` with the
+ * rule's reason.
+ * ARGV: now, cap, attempt, the rule's reason JSON ('' = none). Returns 1, or 0 when refused.
  */
 export const PAUSE_TRIAL = defineScript(
   'rungPauseTrial',
@@ -13,9 +14,11 @@ if not cur or cur ~= 'running' or not can_transition(cur, 'paused') then return 
 if redis.call('HGET', KEYS[4], 'attempt') ~= ARGV[3] then return 0 end
 local number = redis.call('HGET', KEYS[4], 'number')
 redis.call('HSET', KEYS[5], ARGV[3] .. ':endedBy', 'paused', ARGV[3] .. ':endedAt', ARGV[1])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'pauseReason', ARGV[4]) end
 move_trial(KEYS[4], KEYS[2], KEYS[3], number, cur, 'paused')
-append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.paused',
-  '{"number":' .. number .. ',"attempt":' .. ARGV[3] .. '}')
+local data = '{"number":' .. number .. ',"attempt":' .. ARGV[3]
+if ARGV[4] ~= '' then data = data .. ',"reason":' .. ARGV[4] end
+append_event(KEYS[1], KEYS[6], ARGV[1], ARGV[2], 'trial.paused', data .. '}')
 return 1
 `,
 );
