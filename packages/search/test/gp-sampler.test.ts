@@ -211,4 +211,21 @@ describe('gp sampler', () => {
       createGpSampler().suggest(context(BOWL, 12, without, [], 8)),
     );
   });
+
+  it('ranks stopped trials by how far they got, and models before any trial completed', () => {
+    // Every trial stopped early (successive halving pauses them): without ranking, the GP would
+    // wait in its Sobol design for a completion. Deeper trials are the better ones here.
+    const space = BOWL;
+    const points = sobolPoints(3, 12, 5);
+    const history: FinishedTrial[] = points.map((point, number) => {
+      const depth = bowl(point) < 0.2 ? 4 : bowl(point) < 0.5 ? 2 : 1;
+      return { number, state: 'pruned', point, loss: 1, step: depth };
+    });
+    for (const seed of [1, 2, 3]) {
+      const ranked = createGpSampler().suggest(context(space, 12, history, [], seed))!;
+      expectValidPoint(space, ranked);
+      // Equal losses: only depth tells the trials apart, and the suggestion heads for the deep ones.
+      expect(bowl(ranked)).toBeLessThan(0.2);
+    }
+  });
 });

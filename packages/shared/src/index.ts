@@ -64,4 +64,5 @@ export type {
   TrainerSpec,
 } from './sweep.js';
 export { GPU_SHARES } from './sweep.js';
-export type { Attempt, Report, SweepView, Trial, TrialCheckpoint } from './trial.js';
+export type { Attempt, Report, SweepCompute, SweepView, Trial, TrialCheckpoint } from './trial.js';
+export { sweepCompute } from './trial.js';

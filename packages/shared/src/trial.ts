@@ -89,6 +89,23 @@ export interface Trial {
 }
 
 /** A sweep as the API and CLI show it. */
+/**
+ * What early stopping saved: steps run (a step resumed from a checkpoint is not run again) against
+ * `stepsFull`, every trial that reported going on to the last step any trial reported.
+ */
+export interface SweepCompute {
+  stepsRun: number;
+  stepsFull: number;
+  /** 1 − stepsRun / stepsFull (0 before any report). */
+  saved: number;
+}
+
+/** A sweep's compute figures from its counters. */
+export function sweepCompute(stepsRun: number, trialsRun: number, lastStep: number): SweepCompute {
+  const stepsFull = trialsRun * lastStep;
+  return { stepsRun, stepsFull, saved: stepsFull > 0 ? 1 - stepsRun / stepsFull : 0 };
+}
+
 export interface SweepView {
   id: string;
   name?: string;
@@ -104,6 +121,8 @@ export interface SweepView {
   trials: number;
   /** The best completed trial so far under the sweep's metric and goal. */
   best?: { trialId: string; number: number; value: number; params: Params };
+  /** Steps the trials ran, against every trial that ran going to the last step any reached. */
+  compute: SweepCompute;
   /** Why the sweep stopped: `run_cap`, `grid_exhausted`, `max_duration`, `target_reached`, `cancelled`. */
   stopReason?: string;
   createdAt: number;

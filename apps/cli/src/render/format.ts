@@ -43,22 +43,29 @@ export function formatParams(params: Record<string, unknown>, prefix = ''): stri
 export interface PruneReasonLike {
   rule: string;
   step: number;
+  rung?: number;
   value: number;
   cutoff: number;
   population: number;
+  rank?: number;
 }
 
 /**
- * Why a trial was pruned, short: `median: 0.62 > 0.48 @ step 3 (n=5)`. The pruner records
- * loss-oriented values (negated for a maximized metric, see `toLoss`); they are turned back into
- * the metric's own values so that a maximized accuracy reads `0.61 < 0.72`.
+ * Why a trial was pruned or paused, short: `median: 0.62 > 0.48 @ step 3 (n=5)`, or at a rung
+ * `asha: 0.62 > 0.48 @ rung 4, rank 7 of 12`. The pruner records loss-oriented values (negated
+ * for a maximized metric, see `toLoss`); they are turned back into the metric's own values so that
+ * a maximized accuracy reads `0.61 < 0.72`.
  */
 export function formatPruneReason(reason: PruneReasonLike, goal: Goal): string {
   const sign = goal === 'maximize' ? -1 : 1;
   const cmp = goal === 'maximize' ? '<' : '>';
   const value = formatNumber(sign * reason.value);
   const cutoff = formatNumber(sign * reason.cutoff);
-  return `${reason.rule}: ${value} ${cmp} ${cutoff} @ step ${reason.step} (n=${reason.population})`;
+  const where =
+    reason.rung !== undefined && reason.rank !== undefined
+      ? `rung ${reason.rung}, rank ${reason.rank} of ${reason.population}`
+      : `step ${reason.step} (n=${reason.population})`;
+  return `${reason.rule}: ${value} ${cmp} ${cutoff} @ ${where}`;
 }
 
 /** Cuts a line to `width` characters with an ellipsis, so a redraw never wraps. */

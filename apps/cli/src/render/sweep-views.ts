@@ -83,6 +83,7 @@ export function sweepDetails(sweep: SweepView, now: number): string[] {
         .join(', '),
     ],
     ['Trials', describeCounts(sweep)],
+    ['Compute', describeCompute(sweep)],
     [
       'Best',
       sweep.best
@@ -105,10 +106,20 @@ export function sweepDetails(sweep: SweepView, now: number): string[] {
 
 /** `8 completed, 3 running, 1 pruned` (states with no trial left out) of the trials created. */
 export function describeCounts(sweep: SweepView): string {
-  const parts = (['completed', 'running', 'queued', 'pruned', 'failed', 'cancelled'] as const)
+  const parts = (
+    ['completed', 'running', 'queued', 'paused', 'pruned', 'failed', 'cancelled'] as const
+  )
     .filter((state) => sweep.counts[state] > 0)
     .map((state) => `${sweep.counts[state]} ${state}`);
   return `${sweep.trials} created${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** `1,240 of 5,000 steps run (75% saved by early stopping)`: what pruning and promotion saved. */
+export function describeCompute(sweep: SweepView): string {
+  const { stepsRun, stepsFull, saved } = sweep.compute;
+  if (stepsFull === 0) return 'no step run yet';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(stepsRun)} of ${n(stepsFull)} steps run (${Math.round(saved * 100)}% saved by early stopping)`;
 }
 
 /** The per-trial table of `rung status <id>`, by trial number. */
@@ -173,6 +184,8 @@ export function leaderboardTable(board: Leaderboard): string[] {
 function trialNote(t: Trial, goal: Goal): string {
   const notes: string[] = [];
   if (t.pruneReason) notes.push(formatPruneReason(t.pruneReason, goal));
+  if (t.state === 'paused' && t.pauseReason)
+    notes.push(`paused: ${formatPruneReason(t.pauseReason, goal)}`);
   if (t.error) notes.push(firstLine(t.error));
   if (t.attempt > 1) notes.push(`attempt ${t.attempt}`);
   return notes.join('; ');
@@ -181,11 +194,13 @@ function trialNote(t: Trial, goal: Goal): string {
 function describePruner(sweep: SweepView): string {
   const p = sweep.spec.pruner;
   if (p.type === 'none') return 'none';
-  if (p.type === 'median') {
-    return `median (startup_trials ${p.startup_trials}, warmup_steps ${p.warmup_steps}, interval_steps ${p.interval_steps}, min_peers ${p.min_peers})`;
-  }
-  // Pruners added to the spec later still print, if tersely.
-  return (p as { type: string }).type;
+  const rules = p.type === 'all' ? p.rules : [p];
+  return rules
+    .map(({ type, ...options }) => {
+      const shown = Object.entries(options).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+      return shown.length ? `${type} (${shown.join(', ')})` : type;
+    })
+    .join(' + ');
 }
 
 function formatTime(ms: number): string {

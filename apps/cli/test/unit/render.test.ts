@@ -54,6 +54,8 @@ describe('format', () => {
     // Losses of a maximized metric are negated values: -0.61 (loss) is an accuracy of 0.61.
     const acc = { ...reason, value: -0.61, cutoff: -0.72 };
     expect(formatPruneReason(acc, 'maximize')).toBe('median: 0.61 < 0.72 @ step 3 (n=5)');
+    const rung = { ...reason, rule: 'asha', rung: 4, step: 4, rank: 7, population: 12 };
+    expect(formatPruneReason(rung, 'minimize')).toBe('asha: 0.62 > 0.48 @ rung 4, rank 7 of 12');
   });
 
   it('truncates and redacts', () => {
@@ -248,6 +250,7 @@ describe('sweep views', () => {
     expect(text).toContain('Pruner    median (startup_trials 5');
     expect(text).toContain('Budget    run_cap 20, parallelism 4, seed 7');
     expect(text).toContain('Trials    20 created: 18 completed, 2 pruned');
+    expect(text).toContain('Compute   120 of 400 steps run (70% saved by early stopping)');
     expect(text).toContain('Best      0.03 (trial #4) lr=0.01');
     expect(text).toContain('Created   2025-01-02 03:04:05Z (6m 00s ago)');
     expect(text).toContain('Finished  2025-01-02 03:07:12Z (after 3m 07s)');

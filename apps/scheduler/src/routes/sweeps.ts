@@ -37,6 +37,7 @@ const TRIAL_FIELDS = [
   'reports',
   'lastStep',
   'pruneReason',
+  'pauseReason',
   'error',
   'workerId',
   'jobId',

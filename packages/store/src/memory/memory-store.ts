@@ -27,6 +27,7 @@ import {
   type SweepSpec,
   type SweepState,
   type SweepView,
+  sweepCompute,
   TRIAL_STATES,
   type Trial,
   type TrialCheckpoint,
@@ -88,6 +89,8 @@ interface TrialEntry {
   lastStep?: number;
   pruneReason?: PruneReason;
   pauseReason?: PruneReason;
+  /** Set once the trial has reported a step (the sweep's compute counts it). */
+  ran?: boolean;
   error?: string;
   backend?: string;
   gpus?: number[];
@@ -116,6 +119,8 @@ interface SweepEntry {
   eventSeq: number;
   fence: number;
   counts: Record<TrialState, number>;
+  /** Steps run, trials that reported, and the furthest step reported (the sweep's compute). */
+  work: { stepsRun: number; trialsRun: number; lastStep: number };
   active: Set<number>;
   trials: Map<number, TrialEntry>;
   /** Trial number → final value of completed trials. */
@@ -157,6 +162,7 @@ export class MemoryStore implements Store {
       eventSeq: 0,
       fence: 0,
       counts: zeroCounts(),
+      work: { stepsRun: 0, trialsRun: 0, lastStep: 0 },
       active: new Set(),
       trials: new Map(),
       leaderboard: new Map(),
@@ -181,6 +187,7 @@ export class MemoryStore implements Store {
       warnings: structuredClone(s.warnings),
       counts: { ...s.counts },
       trials: s.nextTrial,
+      compute: sweepCompute(s.work.stepsRun, s.work.trialsRun, s.work.lastStep),
       createdAt: s.createdAt,
     };
     if (s.spec.name) view.name = s.spec.name;
@@ -356,6 +363,10 @@ export class MemoryStore implements Store {
     if (!reports.has(report.step)) {
       reports.set(report.step, structuredClone(report));
       if (t.lastStep === undefined || report.step > t.lastStep) t.lastStep = report.step;
+      s.work.stepsRun += 1;
+      if (!t.ran) s.work.trialsRun += 1;
+      t.ran = true;
+      s.work.lastStep = Math.max(s.work.lastStep, report.step);
       this.log(s, report.at, {
         type: 'trial.reported',
         number,

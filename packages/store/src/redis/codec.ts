@@ -8,6 +8,7 @@ import {
   type SweepSpec,
   type SweepState,
   type SweepView,
+  sweepCompute,
   TRIAL_STATES,
   type Trial,
   type TrialCheckpoint,
@@ -36,6 +37,11 @@ export function toSweepView(
     warnings: JSON.parse(h.warnings ?? '[]') as SpecWarning[],
     counts: countsOf(counts),
     trials: Number(h.nextTrial ?? 0),
+    compute: sweepCompute(
+      Number(counts.stepsRun ?? 0),
+      Number(counts.trialsRun ?? 0),
+      Number(counts.lastStep ?? 0),
+    ),
     createdAt: Number(h.createdAt),
   };
   if (spec.name) view.name = spec.name;

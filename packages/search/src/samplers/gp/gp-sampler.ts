@@ -150,11 +150,14 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
       const observations = collectObservations(ctx, encoding, o.prunedTrials);
       const startup = o.startupTrials ?? Math.max(5, d + 1);
       const completed = observations.filter((x) => x.completed).length;
-      if (observations.length < Math.max(2, startup) || completed === 0) {
+      // Ranked by depth, every result is on one scale, and the deepest is the incumbent: the
+      // model need not wait for a trial to complete (under promotion that can take most of a sweep).
+      const ranked = o.prunedTrials === 'ranked' && completed < observations.length;
+      if (observations.length < Math.max(2, startup) || (completed === 0 && !ranked)) {
         return designPoint(ctx, encoding);
       }
       try {
-        return modelPoint(ctx, encoding, observations, o, cache);
+        return modelPoint(ctx, encoding, observations, o, cache, ranked);
       } catch (error) {
         // Losses so extreme that no covariance is numerically usable: explore rather than fail
         // the sweep's scheduling.
@@ -172,6 +175,7 @@ function modelPoint(
   observations: readonly Observation[],
   o: ResolvedOptions,
   cache: HyperparameterCache,
+  ranked: boolean,
 ): Point {
   const d = encoding.d;
   const theta = cache.hyperparameters(observations, encoding.categorical);
@@ -185,7 +189,7 @@ function modelPoint(
   );
 
   let best = Number.POSITIVE_INFINITY;
-  const order = used.map((_, i) => i).filter((i) => used[i]!.completed);
+  const order = used.map((_, i) => i).filter((i) => ranked || used[i]!.completed);
   for (const i of order) best = Math.min(best, y[i]!);
   order.sort((a, b) => y[a]! - y[b]! || a - b);
   const incumbents = order.slice(0, INCUMBENTS).map((i) => used[i]!.x);

@@ -25,6 +25,12 @@ if redis.call('HGET', KEYS[3], 'attempt') ~= ARGV[3] then return { 'superseded' 
 if redis.call('HSET', KEYS[4], ARGV[4], ARGV[5]) == 1 then
   local last = tonumber(redis.call('HGET', KEYS[3], 'lastStep') or '-1')
   if tonumber(ARGV[4]) > last then redis.call('HSET', KEYS[3], 'lastStep', ARGV[4]) end
+  -- The sweep's compute: steps run, trials that ran, and the furthest step any reached.
+  redis.call('HINCRBY', KEYS[2], 'stepsRun', 1)
+  if redis.call('HSETNX', KEYS[3], 'ran', '1') == 1 then redis.call('HINCRBY', KEYS[2], 'trialsRun', 1) end
+  if tonumber(ARGV[4]) > tonumber(redis.call('HGET', KEYS[2], 'lastStep') or '0') then
+    redis.call('HSET', KEYS[2], 'lastStep', ARGV[4])
+  end
   append_event(KEYS[1], KEYS[5], ARGV[1], ARGV[2], 'trial.reported', ARGV[6])
 end
 local completed = tonumber(redis.call('HGET', KEYS[2], 'completed') or '0')
