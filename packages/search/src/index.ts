@@ -26,7 +26,7 @@ export {
   type Pruner,
   quantileRanks,
   type RankQuery,
-  type RungMember,
+  type RungStanding,
   rankFor,
   type StepValue,
   summarizePeers,
@@ -34,10 +34,10 @@ export {
 export {
   bracketOf,
   createSuccessiveHalvingPruner,
+  parseRungName,
   rungName,
   rungSteps,
   type SuccessiveHalvingOptions,
-  standingOf,
 } from './pruners/successive-halving.js';
 export { createThresholdPruner, type ThresholdPrunerOptions } from './pruners/threshold.js';
 export {

@@ -5,11 +5,10 @@ import {
   createWandbHyperbandPruner,
   type PruneDecision,
   type Pruner,
-  type RungMember,
+  parseRungName,
   rungName,
   rungSteps,
   type StepValue,
-  standingOf,
   summarizePeers,
 } from '../src/index.js';
 import { crossedRung, extrapolatedScore } from '../src/pruners/successive-halving.js';
@@ -33,15 +32,6 @@ class Rungs {
     }
     const peers = summarizePeers([...rung.values()], query);
     return pruner.decide({ ...context, peers, completedTrials: 0 });
-  }
-
-  members(): Map<string, RungMember[]> {
-    return new Map(
-      [...this.records].map(([name, m]) => [
-        name,
-        [...m].map(([number, value]) => ({ number, value })),
-      ]),
-    );
   }
 }
 
@@ -124,53 +114,40 @@ describe('successive halving: promotion (ASHA)', () => {
   });
 
   it('promotes the best paused trial that has entered its rung top, highest rung first', () => {
-    const rungs = new Rungs();
-    for (const [t, loss] of [
-      [0, 0.5],
-      [1, 0.7],
-      [2, 0.6],
-      [3, 0.9],
-      [4, 0.8],
-      [5, 0.95],
-    ] as const)
-      rungs.report(pruner, t, [[1, loss]]);
-    // Trial 0 paused at rung 1 (alone then); with 6 members the top 2 are 0 and 2.
-    const paused = new Set([0, 1, 2, 3, 4, 5]);
-    const first = promoter.choose(rungs.members(), paused);
-    expect(first).toMatchObject({ number: 0, reason: { rung: 1, rank: 1, population: 6 } });
-    paused.delete(0);
-    // Promoted trial 0 reaches rung 3 and pauses there (alone); rung 1's next is trial 2.
-    rungs.report(pruner, 0, [
-      [1, 0.5],
-      [3, 0.3],
-    ]);
-    paused.add(0);
-    expect(promoter.choose(rungs.members(), paused)?.number).toBe(2);
-    paused.delete(2);
-    // Nothing else in a top: trial 1 is third of six.
-    expect(promoter.choose(rungs.members(), paused)).toBeUndefined();
-    // Once the sweep starts nothing new, a rung of fewer than η still promotes its best.
-    expect(promoter.choose(rungs.members(), paused, true)?.number).toBe(0);
+    const standing = (
+      name: string,
+      count: number,
+      number: number,
+      value: number,
+      better: number,
+    ) => ({
+      name,
+      count,
+      best: { number, value, better },
+    });
+    // Rung 1 of 6: the best paused trial is second (one better went on): top ⌊6/3⌋ = 2, promoted.
+    expect(promoter.choose([standing('0:1', 6, 0, 0.5, 1)], false)).toMatchObject({
+      number: 0,
+      reason: { rule: 'asha', rung: 1, rank: 2, population: 6, value: 0.5 },
+    });
+    // Third of six is outside the top 2.
+    expect(promoter.choose([standing('0:1', 6, 1, 0.7, 2)], false)).toBeUndefined();
+    // A higher rung's promotable trial goes first.
+    expect(
+      promoter.choose([standing('0:1', 6, 0, 0.5, 0), standing('0:3', 3, 7, 0.2, 0)], false)
+        ?.number,
+    ).toBe(7);
+    // Alone at a rung, a trial waits — unless the sweep starts nothing new any more.
+    expect(promoter.choose([standing('0:3', 1, 7, 0.2, 0)], false)).toBeUndefined();
+    expect(promoter.choose([standing('0:3', 1, 7, 0.2, 0)], true)?.number).toBe(7);
+    expect(promoter.topOf(6, false)).toBe(2);
+    expect(promoter.topOf(2, true)).toBe(1);
+    expect(promoter.rungs).toEqual(['0:1', '0:3', '0:9']);
   });
 
-  it('tells where a never-promoted trial stood', () => {
-    const records = new Map([
-      [
-        rungName(0, 1),
-        [
-          { number: 4, value: 0.8 },
-          { number: 5, value: 0.2 },
-        ],
-      ],
-    ]);
-    expect(standingOf(records, 4)).toEqual({
-      rung: 1,
-      bracket: 0,
-      rank: 2,
-      population: 2,
-      value: 0.8,
-    });
-    expect(standingOf(records, 9)).toBeUndefined();
+  it('names rungs by bracket and step, and reads them back', () => {
+    expect(rungName(2, 9)).toBe('2:9');
+    expect(parseRungName('2:9')).toEqual({ bracket: 2, rung: 9 });
   });
 
   it('ranks by the value extrapolated to the next rung when asked, keeping a slow starter', () => {

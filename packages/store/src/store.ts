@@ -33,15 +33,7 @@
  * and a reader that sees a jump in `seq` must re-read the records. Worker entries vanish once
  * their heartbeat is older than their time-to-live.
  */
-import type {
-  Params,
-  PeerQuery,
-  PeerSummary,
-  Point,
-  PruneReason,
-  RungMember,
-  StepValue,
-} from '@rung/search';
+import type { Params, PeerQuery, PeerSummary, Point, PruneReason, StepValue } from '@rung/search';
 import type {
   Goal,
   Report,
@@ -312,10 +304,16 @@ export interface Store {
     reason?: PruneReason,
   ): Promise<boolean>;
   /**
-   * The rungs' records (successive halving): each named rung's members, the values trials
-   * recorded there through `report`'s rung queries. A rung nobody reached is absent.
+   * Where values stand in rungs' records (successive halving; the values trials recorded through
+   * `report`'s rung queries): for each ask, the rung's size and how many of its values are
+   * strictly better (lower) than the given one. One round trip, O(log n) a rung.
    */
-  rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>>;
+  rungStandings(
+    sweepId: string,
+    asks: readonly { name: string; value: number }[],
+  ): Promise<{ count: number; better: number }[]>;
+  /** The value at a 1-based rank of a rung's record; undefined past its end. */
+  rungValueAt(sweepId: string, name: string, rank: number): Promise<number | undefined>;
   /** Queues a paused trial again (promotion); its next start is a new attempt. */
   resumeTrial(sweepId: string, number: number, now: number): Promise<boolean>;
   /**

@@ -640,14 +640,22 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           peers: summarizePeers(expected, query),
         });
         expect(answer.state === 'running' && answer.peers?.atRanks).toEqual([0.25, 0.8]);
-        const records = await store.rungRecords(id, ['0:2', '0:6']);
-        expect([...records.keys()]).toEqual(['0:2']);
+        // Standings: the rung's size and how many are strictly better than a value.
         expect(
-          records
-            .get('0:2')!
-            .map((m) => [m.number, m.value])
-            .sort((a, b) => a[0]! - b[0]!),
-        ).toEqual(trials.map((x, i) => [x.number, expected[i]]));
+          await store.rungStandings(id, [
+            { name: '0:2', value: 0.5 },
+            { name: '0:2', value: Number.POSITIVE_INFINITY },
+            { name: '0:6', value: 1 },
+          ]),
+        ).toEqual([
+          { count: 4, better: 1 },
+          { count: 4, better: 3 },
+          { count: 0, better: 0 },
+        ]);
+        expect(await store.rungValueAt(id, '0:2', 1)).toBe(0.25);
+        expect(await store.rungValueAt(id, '0:2', 4)).toBe(Number.POSITIVE_INFINITY);
+        expect(await store.rungValueAt(id, '0:2', 5)).toBeUndefined();
+        expect(await store.rungValueAt(id, '0:2', 0)).toBeUndefined();
       });
 
       it('keep why a trial paused, on the trial and in its event', async () => {

@@ -9,6 +9,7 @@ import {
   type FinishedTrial,
   type Point,
   type Promoter,
+  type PruneReason,
   type SearchSpace,
 } from '@rung/search';
 import {
@@ -37,8 +38,8 @@ export class SweepRuntime {
   private seq: number | undefined;
   /** Points of queued, running and paused trials, by number. */
   readonly pending = new Map<number, Point>();
-  /** Trials paused at a rung, waiting for a promotion (successive halving). */
-  readonly pausedTrials = new Set<number>();
+  /** Trials paused at a rung, waiting for a promotion (successive halving), with the rule's reason. */
+  readonly pausedTrials = new Map<number, PruneReason | undefined>();
   /** The last report of the sweep's metric of each active trial: what a pause shows the sampler. */
   private readonly lastReports = new Map<number, { step: number; loss: number }>();
   /** The sweep's promotion rule, when its pruner pauses trials. */
@@ -108,7 +109,7 @@ export class SweepRuntime {
       if (t.state === 'queued' || t.state === 'running' || t.state === 'paused') {
         this.pending.set(t.number, t.point ?? []);
         if (t.state === 'queued') this.toEnqueue.add(t.number);
-        if (t.state === 'paused') this.pausedTrials.add(t.number);
+        if (t.state === 'paused') this.pausedTrials.set(t.number, t.pauseReason);
       } else {
         this.markFinished(t.number, t.state, t.value, t.lastStep, t.point ?? []);
       }
@@ -145,7 +146,7 @@ export class SweepRuntime {
         break;
       }
       case 'trial.paused': {
-        this.pausedTrials.add(event.number);
+        this.pausedTrials.set(event.number, event.reason);
         // Paused at a rung, the trial tells the sampler as much as a pruned one would (multi-
         // fidelity), with the value its rung ranked it by; if promoted, its final result later
         // replaces this record.

@@ -7,7 +7,7 @@
  * whether anything is to be done, so its cost does not grow with the sweep's history. The leader
  * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
-import { type Params, standingOf } from '@rung/search';
+import { type Params, type PruneReason, rungName } from '@rung/search';
 import {
   type Logger,
   type ResourceSpec,
@@ -215,28 +215,43 @@ export class SweepScheduler {
   /**
    * Resumes up to `free` paused trials that their rungs now promote, best first; their jobs are
    * enqueued at once (each a new attempt, which resumes from the trial's checkpoint). Returns how
-   * many were resumed.
+   * many were resumed. Each round reads, in one call, where the best paused trial of each rung
+   * stands in it (O(log n) a rung), so a freed slot costs the same at any sweep size.
    */
   private async promote(runtime: SweepRuntime, free: number, draining: boolean): Promise<number> {
     const promoter = runtime.promoter!;
-    if (free <= 0 || runtime.pausedTrials.size === 0) return 0;
-    const records = await this.opts.store.rungRecords(runtime.id, promoter.rungs);
-    const paused = new Set(runtime.pausedTrials);
+    const { store, logger } = this.opts;
+    const skipped = new Set<number>();
     let resumed = 0;
     while (resumed < free) {
-      const promotion = promoter.choose(records, paused, draining);
+      const best = bestPausedByRung(runtime.pausedTrials, skipped);
+      if (best.size === 0) break;
+      const asks = [...best].map(([name, b]) => ({ name, value: b.value }));
+      const counts = await store.rungStandings(runtime.id, asks);
+      const standings = asks.map(({ name }, i) => ({
+        name,
+        count: counts[i]!.count,
+        best: { ...best.get(name)!, better: counts[i]!.better },
+      }));
+      const promotion = promoter.choose(standings, draining);
       if (!promotion) break;
-      paused.delete(promotion.number);
-      if (!(await this.opts.store.resumeTrial(runtime.id, promotion.number, this.clock())))
-        continue;
+      skipped.add(promotion.number);
+      if (!(await store.resumeTrial(runtime.id, promotion.number, this.clock()))) continue;
       runtime.pausedTrials.delete(promotion.number);
       runtime.toEnqueue.add(promotion.number);
       resumed += 1;
-      this.opts.logger.info(
+      const { rung, bracket, population } = promotion.reason;
+      const name = rungName(bracket ?? 0, rung!);
+      const cutoff = await store.rungValueAt(
+        runtime.id,
+        name,
+        promoter.topOf(population, draining),
+      );
+      logger.info(
         {
           sweepId: runtime.id,
           trialId: trialId(runtime.id, promotion.number),
-          reason: promotion.reason,
+          reason: { ...promotion.reason, cutoff },
         },
         'trial promoted',
       );
@@ -247,14 +262,17 @@ export class SweepScheduler {
 
   /** At a sweep's end, paused trials no rung will promote any more are pruned, saying where they stood. */
   private async pruneUnpromoted(runtime: SweepRuntime): Promise<void> {
-    const promoter = runtime.promoter!;
-    const records = await this.opts.store.rungRecords(runtime.id, promoter.rungs);
-    for (const number of [...runtime.pausedTrials]) {
-      const standing = standingOf(records, number);
-      const reason = standing
-        ? `not promoted: rank ${standing.rank} of ${standing.population} at rung ${standing.rung} when the sweep ended`
-        : 'not promoted when the sweep ended';
-      await this.opts.store.endTrial(runtime.id, number, 'pruned', reason, this.clock());
+    for (const [number, reason] of [...runtime.pausedTrials]) {
+      const where = reason
+        ? `: rank ${reason.rank} of ${reason.population} at rung ${reason.rung} when it paused`
+        : '';
+      await this.opts.store.endTrial(
+        runtime.id,
+        number,
+        'pruned',
+        `not promoted before the sweep ended${where}`,
+        this.clock(),
+      );
     }
   }
 
@@ -439,4 +457,28 @@ export class SweepScheduler {
   dropAll(): void {
     for (const id of [...this.runtimes.keys()]) this.drop(id);
   }
+}
+
+/**
+ * The best paused trial of each rung (by the value it was ranked by there), leaving out
+ * `skipped`: only it can have entered its rung's top. Trials paused without a rung are left out.
+ */
+function bestPausedByRung(
+  paused: ReadonlyMap<number, PruneReason | undefined>,
+  skipped: ReadonlySet<number>,
+): Map<string, { number: number; value: number }> {
+  const best = new Map<string, { number: number; value: number }>();
+  for (const [number, reason] of paused) {
+    if (!reason || reason.rung === undefined || skipped.has(number)) continue;
+    const name = rungName(reason.bracket ?? 0, reason.rung);
+    const held = best.get(name);
+    if (
+      !held ||
+      reason.value < held.value ||
+      (reason.value === held.value && number < held.number)
+    ) {
+      best.set(name, { number, value: reason.value });
+    }
+  }
+  return best;
 }

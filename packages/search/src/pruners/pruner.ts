@@ -109,34 +109,39 @@ export interface Pruner {
   readonly promoter?: Promoter;
 }
 
-/** A trial's value recorded at a rung. */
-export interface RungMember {
-  readonly number: number;
-  readonly value: number;
-}
-
 /** A paused trial a freed slot should resume, and why. */
 export interface Promotion {
   readonly number: number;
   readonly reason: PruneReason;
 }
 
-/** The promotion half of successive halving (ASHA's get_job): pure over the rungs' records. */
+/**
+ * Where the best paused trial of one rung stands there: what {@link Promoter.choose} needs, read
+ * from the rung's record in O(log n) whatever the sweep's size.
+ */
+export interface RungStanding {
+  /** The rung's name in the store (`bracket:step`). */
+  readonly name: string;
+  /** Trials that recorded a value at the rung. */
+  readonly count: number;
+  /** The rung's best paused trial, its value there, and how many members are strictly better. */
+  readonly best: { readonly number: number; readonly value: number; readonly better: number };
+}
+
+/** The promotion half of successive halving (ASHA's get_job): pure over the rungs' standings. */
 export interface Promoter {
-  /** The rungs whose records {@link Promoter.choose} reads. */
+  /** The rungs a trial may pause at. */
   readonly rungs: readonly string[];
+  /** The rank a promoted trial must reach among a rung's `count` members. */
+  topOf(count: number, draining: boolean): number;
   /**
-   * The paused trial to resume, or undefined when none may be promoted now.
-   * @param records each rung's members (any order)
-   * @param paused the numbers of the sweep's paused trials
+   * The paused trial to resume, or undefined when none may be promoted now: the best paused
+   * trial of the highest rung that has entered the rung's top. The best paused trial of a rung is
+   * the only one that can, so one standing a rung is enough.
    * @param draining the sweep will start no new trial: a rung with fewer than η members still
    *   promotes its best, so that a finite sweep always trains something to the end
    */
-  choose(
-    records: ReadonlyMap<string, readonly RungMember[]>,
-    paused: ReadonlySet<number>,
-    draining?: boolean,
-  ): Promotion | undefined;
+  choose(standings: readonly RungStanding[], draining: boolean): Promotion | undefined;
 }
 
 /**

@@ -28,7 +28,6 @@ import {
   type PruneInput,
   type PruneReason,
   type Pruner,
-  type RungMember,
   type StepValue,
 } from './pruner.js';
 
@@ -191,33 +190,25 @@ export function createSuccessiveHalvingPruner(options: SuccessiveHalvingOptions)
     detail,
   });
 
+  const topOf = (count: number, draining: boolean) =>
+    Math.max(draining ? 1 : 0, Math.floor(count / eta));
   const promoter: Promoter = {
     rungs: rungs.flatMap((steps, b) => steps.map((s) => rungName(b, s))),
-    choose(records, paused, draining = false) {
-      if (paused.size === 0) return undefined;
-      const seen = new Set<number>();
+    topOf,
+    choose(standings, draining) {
       // Highest rung first: the trial closest to the end is promoted before any other.
-      for (const { bracket, rung, members } of byRungDescending(records)) {
-        const top = Math.max(draining ? 1 : 0, Math.floor(members.length / eta));
-        for (let i = 0; i < members.length; i++) {
-          const m = members[i]!;
-          if (i < top && paused.has(m.number) && !seen.has(m.number)) {
-            const detail = `promoted: rank ${i + 1} of ${members.length} at rung ${rung}, top ${top} go on`;
-            return {
-              number: m.number,
-              reason: reasonOf(
-                { bracket, rung },
-                rung,
-                m.value,
-                members[top - 1]!.value,
-                members.length,
-                i + 1,
-                detail,
-              ),
-            };
-          }
-        }
-        for (const m of members) seen.add(m.number);
+      const ordered = standings
+        .map((s) => ({ ...s, ...parseRungName(s.name) }))
+        .sort((a, b) => b.rung - a.rung || a.bracket - b.bracket);
+      for (const s of ordered) {
+        const top = topOf(s.count, draining);
+        const rank = s.best.better + 1;
+        if (rank > top) continue;
+        const detail = `promoted: rank ${rank} of ${s.count} at rung ${s.rung}, the top ${top} go on`;
+        return {
+          number: s.best.number,
+          reason: reasonOf(s, s.rung, s.best.value, Number.NaN, s.count, rank, detail),
+        };
       }
       return undefined;
     },
@@ -262,28 +253,8 @@ export function createSuccessiveHalvingPruner(options: SuccessiveHalvingOptions)
   };
 }
 
-/**
- * Why a paused trial that will never be promoted is pruned at the sweep's end: its standing in
- * the highest rung it reached.
- */
-export function standingOf(
-  records: ReadonlyMap<string, readonly RungMember[]>,
-  number: number,
-): { rung: number; bracket: number; rank: number; population: number; value: number } | undefined {
-  for (const { bracket, rung, members } of byRungDescending(records)) {
-    const i = members.findIndex((m) => m.number === number);
-    if (i >= 0)
-      return { rung, bracket, rank: i + 1, population: members.length, value: members[i]!.value };
-  }
-  return undefined;
-}
-
-function byRungDescending(records: ReadonlyMap<string, readonly RungMember[]>) {
-  return [...records]
-    .map(([name, members]) => {
-      const [bracket, rung] = name.split(':').map(Number) as [number, number];
-      const sorted = [...members].sort((a, b) => a.value - b.value || a.number - b.number);
-      return { bracket, rung, members: sorted };
-    })
-    .sort((a, b) => b.rung - a.rung || a.bracket - b.bracket);
+/** A rung's bracket and step, from its name. */
+export function parseRungName(name: string): { bracket: number; rung: number } {
+  const [bracket, rung] = name.split(':').map(Number) as [number, number];
+  return { bracket, rung };
 }

@@ -10,7 +10,6 @@ import {
   type Point,
   type PruneReason,
   quantileRanks,
-  type RungMember,
   rankFor,
 } from '@rung/search';
 import {
@@ -402,18 +401,21 @@ export class MemoryStore implements Store {
     return { state: 'running', completedTrials, peers };
   }
 
-  async rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>> {
+  async rungStandings(
+    sweepId: string,
+    asks: readonly { name: string; value: number }[],
+  ): Promise<{ count: number; better: number }[]> {
     const s = this.sweeps.get(sweepId);
-    const out = new Map<string, RungMember[]>();
-    for (const name of names) {
-      const rung = s?.rungs.get(name);
-      if (rung)
-        out.set(
-          name,
-          [...rung].map(([number, value]) => ({ number, value })),
-        );
-    }
-    return out;
+    return asks.map(({ name, value }) => {
+      const values = [...(s?.rungs.get(name)?.values() ?? [])];
+      return { count: values.length, better: values.filter((v) => v < value).length };
+    });
+  }
+
+  async rungValueAt(sweepId: string, name: string, rank: number): Promise<number | undefined> {
+    if (!Number.isInteger(rank) || rank < 1) return undefined;
+    const values = [...(this.sweeps.get(sweepId)?.rungs.get(name)?.values() ?? [])];
+    return values.sort((a, b) => a - b)[rank - 1];
   }
 
   async finishTrial(
@@ -615,10 +617,16 @@ export class MemoryStore implements Store {
     const s = this.sweeps.get(sweepId);
     if (!s) return [];
     const from = entryNumber(after);
-    return s.events
-      .filter((e) => e.n > from)
-      .slice(0, limit)
-      .map((e) => structuredClone(e.event));
+    // Entries are in `n` order: find the first one past `after` by bisection, so that reading on
+    // from the end costs O(log n) — the simulator reads after every trial.
+    let lo = 0;
+    let hi = s.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s.events[mid]!.n > from) hi = mid;
+      else lo = mid + 1;
+    }
+    return s.events.slice(lo, lo + limit).map((e) => structuredClone(e.event));
   }
 
   async lastEventId(sweepId?: string): Promise<string> {

@@ -7,7 +7,6 @@ import {
   type PeerSummary,
   type PruneReason,
   quantileRanks,
-  type RungMember,
 } from '@rung/search';
 import type {
   Goal,
@@ -369,22 +368,32 @@ export class RedisStore implements Store {
     return { state: 'running', completedTrials, peers };
   }
 
-  async rungRecords(sweepId: string, names: readonly string[]): Promise<Map<string, RungMember[]>> {
+  async rungStandings(
+    sweepId: string,
+    asks: readonly { name: string; value: number }[],
+  ): Promise<{ count: number; better: number }[]> {
     const pipeline = this.redis.pipeline();
-    for (const name of names) pipeline.zrange(this.keys.rung(sweepId, name), 0, -1, 'WITHSCORES');
+    for (const { name, value } of asks) {
+      const key = this.keys.rung(sweepId, name);
+      pipeline.zcard(key).zcount(key, '-inf', `(${toScore(value)}`);
+    }
     const replies = (await pipeline.exec()) ?? [];
-    const out = new Map<string, RungMember[]>();
-    replies.forEach(([err, flat], i) => {
-      if (err) throw err;
-      const pairs = flat as string[];
-      if (pairs.length === 0) return;
-      const members: RungMember[] = [];
-      for (let j = 0; j < pairs.length; j += 2) {
-        members.push({ number: Number(pairs[j]), value: fromScore(pairs[j + 1]) });
-      }
-      out.set(names[i]!, members);
-    });
-    return out;
+    for (const [err] of replies) if (err) throw err;
+    return asks.map((_, i) => ({
+      count: Number(replies[2 * i]![1]),
+      better: Number(replies[2 * i + 1]![1]),
+    }));
+  }
+
+  async rungValueAt(sweepId: string, name: string, rank: number): Promise<number | undefined> {
+    if (!Number.isInteger(rank) || rank < 1) return undefined;
+    const hit = await this.redis.zrange(
+      this.keys.rung(sweepId, name),
+      rank - 1,
+      rank - 1,
+      'WITHSCORES',
+    );
+    return hit.length === 0 ? undefined : fromScore(hit[1]);
   }
 
   async finishTrial(
