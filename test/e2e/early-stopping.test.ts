@@ -62,6 +62,11 @@ parallelism: 2
     const paused = events.filter((e) => e.type === 'trial.paused');
     expect(paused.length).toBeGreaterThanOrEqual(1);
     for (const e of paused) expect(e.type === 'trial.paused' && e.reason?.rule).toBe('asha');
+    const resumed = events.filter((e) => e.type === 'trial.resumed');
+    expect(resumed.length).toBeGreaterThanOrEqual(1);
+    for (const e of resumed) {
+      expect(e.type === 'trial.resumed' && e.reason).toMatchObject({ rule: 'asha' });
+    }
 
     const completed = trials.filter((t) => t.state === 'completed');
     expect(completed.length).toBeGreaterThanOrEqual(1);

@@ -39,6 +39,8 @@ export type SweepEventBody =
       number: number;
       /** Attempts so far: the trial's next job is `trialJobId(trialId, attempt)`. */
       attempt: number;
+      /** Why it was promoted: its rung, rank, the rung's size and cutoff. */
+      reason?: PruneReason;
     }
   | {
       type: 'trial.finished';

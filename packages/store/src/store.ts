@@ -314,8 +314,8 @@ export interface Store {
   ): Promise<{ count: number; better: number }[]>;
   /** The value at a 1-based rank of a rung's record; undefined past its end. */
   rungValueAt(sweepId: string, name: string, rank: number): Promise<number | undefined>;
-  /** Queues a paused trial again (promotion); its next start is a new attempt. */
-  resumeTrial(sweepId: string, number: number, now: number): Promise<boolean>;
+  /** Queues a paused trial again (promotion, with its reason); its next start is a new attempt. */
+  resumeTrial(sweepId: string, number: number, now: number, reason?: PruneReason): Promise<boolean>;
   /**
    * Ends an active trial from outside its run, whatever its attempt: `cancelled` (the sweep
    * stopped), `failed` (its job was lost, or failed for good) or `pruned` (a paused trial that

@@ -658,7 +658,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect(await store.rungValueAt(id, '0:2', 0)).toBeUndefined();
       });
 
-      it('keep why a trial paused, on the trial and in its event', async () => {
+      it('keep why a trial paused, on the trial and in its event, and why it was promoted', async () => {
         const store = await factory.make();
         const id = await newSweep(store);
         const a = await running(store, id);
@@ -680,6 +680,13 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           type: 'trial.paused',
           number: a.number,
           reason,
+        });
+        const promotion = { ...reason, rank: 2, detail: 'promoted' };
+        expect(await store.resumeTrial(id, a.number, NOW + 2, promotion)).toBe(true);
+        expect((await store.readEvents(id, '0-0', 100)).at(-1)).toMatchObject({
+          type: 'trial.resumed',
+          number: a.number,
+          reason: promotion,
         });
       });
     });

@@ -236,23 +236,16 @@ export class SweepScheduler {
       const promotion = promoter.choose(standings, draining);
       if (!promotion) break;
       skipped.add(promotion.number);
-      if (!(await store.resumeTrial(runtime.id, promotion.number, this.clock()))) continue;
+      const { rung, bracket, population } = promotion.reason;
+      const top = promoter.topOf(population, draining);
+      const cutoff = await store.rungValueAt(runtime.id, rungName(bracket ?? 0, rung!), top);
+      const reason = { ...promotion.reason, cutoff: cutoff ?? promotion.reason.value };
+      if (!(await store.resumeTrial(runtime.id, promotion.number, this.clock(), reason))) continue;
       runtime.pausedTrials.delete(promotion.number);
       runtime.toEnqueue.add(promotion.number);
       resumed += 1;
-      const { rung, bracket, population } = promotion.reason;
-      const name = rungName(bracket ?? 0, rung!);
-      const cutoff = await store.rungValueAt(
-        runtime.id,
-        name,
-        promoter.topOf(population, draining),
-      );
       logger.info(
-        {
-          sweepId: runtime.id,
-          trialId: trialId(runtime.id, promotion.number),
-          reason: { ...promotion.reason, cutoff },
-        },
+        { sweepId: runtime.id, trialId: trialId(runtime.id, promotion.number), reason },
         'trial promoted',
       );
     }

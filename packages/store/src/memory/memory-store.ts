@@ -484,13 +484,23 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async resumeTrial(sweepId: string, number: number, now: number): Promise<boolean> {
+  async resumeTrial(
+    sweepId: string,
+    number: number,
+    now: number,
+    reason?: PruneReason,
+  ): Promise<boolean> {
     const s = this.sweeps.get(sweepId);
     const t = s?.trials.get(number);
     if (!s || !t || t.state !== 'paused' || s.state !== 'running') return false;
     if (!canTransition(t.state, 'queued')) return false;
     this.move(s, t, 'paused', 'queued');
-    this.log(s, now, { type: 'trial.resumed', number, attempt: t.attempt });
+    this.log(s, now, {
+      type: 'trial.resumed',
+      number,
+      attempt: t.attempt,
+      ...(reason && { reason: structuredClone(reason) }),
+    });
     return true;
   }
 

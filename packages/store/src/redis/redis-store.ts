@@ -458,11 +458,17 @@ export class RedisStore implements Store {
     return r === 1;
   }
 
-  async resumeTrial(sweepId: string, number: number, now: number): Promise<boolean> {
+  async resumeTrial(
+    sweepId: string,
+    number: number,
+    now: number,
+    reason?: PruneReason,
+  ): Promise<boolean> {
     const r = await this.lua.rungResumeTrial!(
       ...this.lifecycleKeys(sweepId, number),
       now,
       this.cap,
+      reason ? JSON.stringify(reason) : '',
     );
     return r === 1;
   }
