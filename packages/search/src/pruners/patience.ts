@@ -3,13 +3,8 @@
  * loss over its last `patience + 1` reports is not better than its best before them by more than
  * `minDelta`. NaN reports are ignored. Needs nothing of its peers, so it combines with any rule.
  */
-import {
-  CONTINUE,
-  type PeerQuery,
-  type PruneContext,
-  type PruneInput,
-  type Pruner,
-} from './pruner.js';
+import { bestLoss } from './median.js';
+import { CONTINUE, OWN_CURVE, type PruneContext, type PruneInput, type Pruner } from './pruner.js';
 
 export interface PatiencePrunerOptions {
   /** Reports without improvement tolerated (Optuna `patience`). */
@@ -17,8 +12,6 @@ export interface PatiencePrunerOptions {
   /** An improvement must beat the earlier best by more than this (Optuna `min_delta`). @defaultValue 0 */
   readonly minDelta?: number;
 }
-
-const JUDGE: PeerQuery = Object.freeze({ quantiles: [] });
 
 export function createPatiencePruner(options: PatiencePrunerOptions): Pruner {
   const { patience, minDelta = 0 } = options;
@@ -28,12 +21,12 @@ export function createPatiencePruner(options: PatiencePrunerOptions): Pruner {
   if (!(minDelta >= 0)) throw new Error(`patience pruner: minDelta must be >= 0, got ${minDelta}`);
   return {
     name: 'patience',
-    query: ({ reports }: PruneContext) => (reports.length > patience + 1 ? JUDGE : null),
+    query: ({ reports }: PruneContext) => (reports.length > patience + 1 ? OWN_CURVE : null),
     decide({ step, reports, peers }: PruneInput) {
       if (reports.length <= patience + 1) return CONTINUE;
       const split = reports.length - patience - 1;
-      const before = lowest(reports.slice(0, split).map((r) => r.loss));
-      const recent = lowest(reports.slice(split).map((r) => r.loss));
+      const before = bestLoss(step, reports.slice(0, split));
+      const recent = bestLoss(step, reports.slice(split));
       if (Number.isNaN(before) || Number.isNaN(recent) || recent < before - minDelta)
         return CONTINUE;
       return {
@@ -50,10 +43,4 @@ export function createPatiencePruner(options: PatiencePrunerOptions): Pruner {
       };
     },
   };
-}
-
-function lowest(values: readonly number[]): number {
-  let best = Number.NaN;
-  for (const v of values) if (!Number.isNaN(v) && (Number.isNaN(best) || v < best)) best = v;
-  return best;
 }

@@ -99,6 +99,9 @@ export type PruneDecision =
 
 export const CONTINUE: PruneDecision = Object.freeze({ action: 'continue' });
 
+/** The query of a rule that judges the trial's own curve only (threshold, patience). */
+export const OWN_CURVE: PeerQuery = Object.freeze({ quantiles: [] });
+
 export interface Pruner {
   readonly name: string;
   /** What to read of the peers at this step, or `null` when the rule does not judge this step. */

@@ -149,7 +149,7 @@ export function extrapolatedScore(
 }
 
 /** The store cannot rank NaN: a diverged trial records the worst possible value. */
-const recordable = (loss: number) => (Number.isNaN(loss) ? Number.POSITIVE_INFINITY : loss);
+export const recordable = (loss: number) => (Number.isNaN(loss) ? Number.POSITIVE_INFINITY : loss);
 
 export function createSuccessiveHalvingPruner(options: SuccessiveHalvingOptions): Pruner {
   validate(options);

@@ -2,13 +2,7 @@
  * Absolute bounds (Optuna's ThresholdPruner): stop a trial whose loss leaves [min, max], or is NaN
  * (it has diverged). Needs nothing of its peers, so it combines with any other rule.
  */
-import {
-  CONTINUE,
-  type PeerQuery,
-  type PruneContext,
-  type PruneInput,
-  type Pruner,
-} from './pruner.js';
+import { CONTINUE, OWN_CURVE, type PruneContext, type PruneInput, type Pruner } from './pruner.js';
 
 export interface ThresholdPrunerOptions {
   /** Prune below this loss (for a maximized metric: above the negated bound). */
@@ -18,8 +12,6 @@ export interface ThresholdPrunerOptions {
   /** No pruning at steps below this (Optuna `n_warmup_steps`). @defaultValue 0 */
   readonly warmupSteps?: number;
 }
-
-const JUDGE: PeerQuery = Object.freeze({ quantiles: [] });
 
 export function createThresholdPruner(options: ThresholdPrunerOptions = {}): Pruner {
   const {
@@ -33,7 +25,7 @@ export function createThresholdPruner(options: ThresholdPrunerOptions = {}): Pru
   return {
     name: 'threshold',
     query: ({ step, reports }: PruneContext) =>
-      reports.length === 0 || step < warmupSteps ? null : JUDGE,
+      reports.length === 0 || step < warmupSteps ? null : OWN_CURVE,
     decide({ step, reports, peers }: PruneInput) {
       const last = reports.at(-1);
       if (!last || step < warmupSteps) return CONTINUE;

@@ -18,7 +18,7 @@ import {
   type PruneInput,
   type Pruner,
 } from './pruner.js';
-import { crossedRung, rungName } from './successive-halving.js';
+import { crossedRung, recordable, rungName } from './successive-halving.js';
 
 export interface WandbHyperbandOptions {
   /** The bands, ascending steps (W&B's, from `early_terminate`: see @rung/shared). */
@@ -27,8 +27,6 @@ export interface WandbHyperbandOptions {
   /** Compare the value at the band instead of the best so far (W&B `strict`). */
   readonly strict?: boolean;
 }
-
-const recordable = (loss: number) => (Number.isNaN(loss) ? Number.POSITIVE_INFINITY : loss);
 
 export function createWandbHyperbandPruner(options: WandbHyperbandOptions): Pruner {
   const { bands, eta, strict = false } = options;
