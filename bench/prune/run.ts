@@ -101,7 +101,14 @@ async function loadObjective(value: string): Promise<LearningCurveObjective> {
 }
 
 /** The settings named or written in `--pruner`: names from PRUNERS, or one JSON value. */
-function pruners(value: string | undefined, maxSteps: number) {
+/** One setting to run: its label in the table, the sweep's `pruner`, and Optuna's name for it. */
+interface Setting {
+  label: string;
+  spec: unknown;
+  optuna?: string | undefined;
+}
+
+function pruners(value: string | undefined, maxSteps: number): Setting[] {
   if (value?.trim().startsWith('{') || value?.trim().startsWith('[')) {
     try {
       return [{ label: value, spec: JSON.parse(value) as unknown }];
@@ -185,11 +192,7 @@ async function main(): Promise<void> {
   const start = performance.now();
   const rows: Row[] = [];
   for (const sampler of samplers) {
-    for (const { label, spec, optuna } of settings as {
-      label: string;
-      spec: unknown;
-      optuna?: string;
-    }[]) {
+    for (const { label, spec, optuna } of settings) {
       const result = await runPruneBenchmark(objective, {
         sampler,
         pruner: spec,

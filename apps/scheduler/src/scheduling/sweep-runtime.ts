@@ -40,8 +40,6 @@ export class SweepRuntime {
   readonly pending = new Map<number, Point>();
   /** Trials paused at a rung, waiting for a promotion (successive halving), with the rule's reason. */
   readonly pausedTrials = new Map<number, PruneReason | undefined>();
-  /** The last report of the sweep's metric of each active trial: what a pause shows the sampler. */
-  private readonly lastReports = new Map<number, { step: number; loss: number }>();
   /** The sweep's promotion rule, when its pruner pauses trials. */
   readonly promoter: Promoter | undefined;
   /** Finished trials the sampler has not been told of yet. */
@@ -91,7 +89,6 @@ export class SweepRuntime {
     this.paused = paused;
     this.pending.clear();
     this.pausedTrials.clear();
-    this.lastReports.clear();
     this.unsent = [];
     this.resetPending = true;
     this.finished = new Uint8Array(64);
@@ -135,26 +132,16 @@ export class SweepRuntime {
       case 'sweep.resumed':
         this.paused = event.type === 'sweep.paused';
         break;
-      case 'trial.reported': {
-        const value = event.metrics[this.spec.metric.name];
-        if (typeof value === 'number' && this.pending.has(event.number)) {
-          this.lastReports.set(event.number, {
-            step: event.step,
-            loss: toLoss(value, this.spec.metric.goal),
-          });
-        }
-        break;
-      }
       case 'trial.paused': {
         this.pausedTrials.set(event.number, event.reason);
         // Paused at a rung, the trial tells the sampler as much as a pruned one would (multi-
-        // fidelity), with the value its rung ranked it by; if promoted, its final result later
-        // replaces this record.
+        // fidelity): the step it paused at and the value its rung ranked it by, both in the
+        // rule's reason; if promoted, its final result later replaces this record.
         const point = this.pending.get(event.number);
-        const last = this.lastReports.get(event.number);
-        const loss = event.reason?.value ?? last?.loss;
-        if (point && last && loss !== undefined && !this.historyFree) {
-          this.unsent.push({ number: event.number, state: 'pruned', point, step: last.step, loss });
+        const { reason } = event;
+        if (point && reason && !this.historyFree) {
+          const { step, value: loss } = reason;
+          this.unsent.push({ number: event.number, state: 'pruned', point, step, loss });
         }
         break;
       }
@@ -166,7 +153,6 @@ export class SweepRuntime {
         const point = this.pending.get(event.number);
         this.pending.delete(event.number);
         this.pausedTrials.delete(event.number);
-        this.lastReports.delete(event.number);
         this.toEnqueue.delete(event.number);
         if (point) this.markFinished(event.number, event.state, event.value, event.step, point);
         break;

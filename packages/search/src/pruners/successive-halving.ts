@@ -190,8 +190,9 @@ export function createSuccessiveHalvingPruner(options: SuccessiveHalvingOptions)
     detail,
   });
 
-  const topOf = (count: number, draining: boolean) =>
-    Math.max(draining ? 1 : 0, Math.floor(count / eta));
+  /** How many of a rung's `count` go on; `keepBest`: at least one. */
+  const topOf = (count: number, keepBest: boolean) =>
+    Math.max(keepBest ? 1 : 0, Math.floor(count / eta));
   const promoter: Promoter = {
     rungs: rungs.flatMap((steps, b) => steps.map((s) => rungName(b, s))),
     topOf,
@@ -233,7 +234,8 @@ export function createSuccessiveHalvingPruner(options: SuccessiveHalvingOptions)
       const value = scoreOf(at, input.reports);
       const { count, better } = input.peers;
       const rank = better + 1;
-      const top = mode === 'stop' ? Math.max(1, Math.floor(count / eta)) : Math.floor(count / eta);
+      // Stopping keeps at least the best (Optuna's form); promotion waits for η arrivals.
+      const top = topOf(count, mode === 'stop');
       if (rank <= top) return CONTINUE;
       const cutoff = input.peers.atRanks?.[0] ?? Number.NaN;
       if (mode === 'stop') {
