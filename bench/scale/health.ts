@@ -65,7 +65,7 @@ export async function measureHealth(redisUrl: string, seconds = 10): Promise<Hea
     scheduler,
     validator,
     ping: () => redis.ping(),
-    onSweepCreated: () => undefined,
+    onSweepChanged: () => undefined,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

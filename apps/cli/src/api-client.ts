@@ -3,7 +3,15 @@
  * API errors become {@link ApiError} with the server's message; a missing server becomes
  * {@link ApiUnreachableError}, whose message says how to start one.
  */
-import type { Goal, SweepEvent, SweepView, Trial, TrialState } from '@rung/shared';
+import type {
+  Goal,
+  Scope,
+  SweepEvent,
+  SweepView,
+  TokenRecord,
+  Trial,
+  TrialState,
+} from '@rung/shared';
 
 /** `GET /v1/sweeps/:id/trials/:n/logs`: a page of a trial's output. */
 export interface TrialLogs {
@@ -75,13 +83,24 @@ export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
 export interface ApiClientOptions {
   /** Per-request timeout in milliseconds. @defaultValue 15000 */
   timeoutMs?: number;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  token?: string;
 }
 
-const DEFAULTS: Required<ApiClientOptions> = { timeoutMs: 15_000 };
+const DEFAULTS = { timeoutMs: 15_000 };
+
+/**
+ * The client a command talks with: the API of `--api` (see {@link resolveApiUrl}), with the token
+ * in `RUNG_TOKEN` (or `RUNG_ADMIN_TOKEN`, the one a cluster was started with).
+ */
+export function apiClientFor(apiFlag: string | undefined, env: NodeJS.ProcessEnv): ApiClient {
+  const token = env.RUNG_TOKEN || env.RUNG_ADMIN_TOKEN;
+  return new ApiClient(resolveApiUrl(apiFlag, env), token ? { token } : {});
+}
 
 /** The Rung REST API as typed methods. */
 export class ApiClient {
-  private readonly opts: Required<ApiClientOptions>;
+  private readonly opts: ApiClientOptions & typeof DEFAULTS;
 
   constructor(
     /** Base URL without a trailing slash, e.g. `http://127.0.0.1:8080`. */
@@ -175,6 +194,45 @@ export class ApiClient {
     return this.request<SweepView>('POST', `/v1/sweeps/${encodeURIComponent(id)}/cancel`, {});
   }
 
+  /** `POST /v1/sweeps/:id/pause`; `checkpoint` also stops running trials at their checkpoints. */
+  pauseSweep(id: string, trials: 'finish' | 'checkpoint'): Promise<SweepView> {
+    return this.request<SweepView>('POST', `/v1/sweeps/${encodeURIComponent(id)}/pause`, {
+      body: JSON.stringify({ trials }),
+      contentType: 'application/json',
+    });
+  }
+
+  /** `POST /v1/sweeps/:id/resume`. */
+  resumeSweep(id: string): Promise<SweepView> {
+    return this.request<SweepView>('POST', `/v1/sweeps/${encodeURIComponent(id)}/resume`, {});
+  }
+
+  /** `PATCH /v1/sweeps/:id` with the changes (`{ parallelism, run_cap, max_duration, metric }`). */
+  changeSweep(id: string, changes: Record<string, unknown>): Promise<SweepView> {
+    return this.request<SweepView>('PATCH', `/v1/sweeps/${encodeURIComponent(id)}`, {
+      body: JSON.stringify(changes),
+      contentType: 'application/json',
+    });
+  }
+
+  /** `POST /v1/tokens`: a new token (its secret is in this answer only). */
+  createToken(name: string, scope: Scope): Promise<TokenRecord & { token: string }> {
+    return this.request('POST', '/v1/tokens', {
+      body: JSON.stringify({ name, scope }),
+      contentType: 'application/json',
+    });
+  }
+
+  /** `GET /v1/tokens`. */
+  async listTokens(): Promise<TokenRecord[]> {
+    return (await this.request<{ tokens: TokenRecord[] }>('GET', '/v1/tokens', {})).tokens;
+  }
+
+  /** `DELETE /v1/tokens/:id`. */
+  async revokeToken(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/tokens/${encodeURIComponent(id)}`, {});
+  }
+
   /** True when `GET /healthz` answers 200; false when it answers anything else or nothing. */
   async healthy(signal?: AbortSignal): Promise<boolean> {
     try {
@@ -187,7 +245,7 @@ export class ApiClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE' | 'PATCH',
     path: string,
     init: { body?: string; contentType?: string; signal?: AbortSignal | undefined },
   ): Promise<T> {
@@ -199,6 +257,7 @@ export class ApiClient {
         headers: {
           accept: 'application/json',
           ...(init.contentType ? { 'content-type': init.contentType } : {}),
+          ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
         },
         body: init.body,
         signal: this.signal(init.signal),

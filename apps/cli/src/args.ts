@@ -18,6 +18,8 @@ export interface PositionalDef {
   readonly name: string;
   readonly required: boolean;
   readonly description: string;
+  /** The last positional may take any number of arguments (`name=value …`). */
+  readonly variadic?: true;
 }
 
 /** A command: its name, what it does, its positionals and options. */
@@ -30,7 +32,18 @@ export interface CommandDef {
   readonly notes?: readonly string[];
 }
 
-export type CommandName = 'up' | 'run' | 'submit' | 'status' | 'leaderboard' | 'logs' | 'cancel';
+export type CommandName =
+  | 'up'
+  | 'run'
+  | 'submit'
+  | 'status'
+  | 'leaderboard'
+  | 'logs'
+  | 'cancel'
+  | 'pause'
+  | 'resume'
+  | 'set'
+  | 'token';
 
 const API_OPTION: OptionDef = {
   type: 'string',
@@ -166,6 +179,61 @@ export const COMMANDS: readonly CommandDef[] = [
     positionals: [{ name: 'id', required: true, description: 'Sweep id' }],
     options: { api: API_OPTION },
   },
+  {
+    name: 'pause',
+    summary: 'Pause a sweep: nothing new starts until it is resumed',
+    positionals: [{ name: 'id', required: true, description: 'Sweep id' }],
+    options: {
+      checkpoint: {
+        type: 'boolean',
+        description:
+          'Also stop running trials at their next report (they go on from their last checkpoint on resume); by default they finish',
+      },
+      api: API_OPTION,
+    },
+  },
+  {
+    name: 'resume',
+    summary: 'Resume a paused sweep',
+    positionals: [{ name: 'id', required: true, description: 'Sweep id' }],
+    options: { api: API_OPTION },
+  },
+  {
+    name: 'set',
+    summary: "Change a running sweep's parallelism, run_cap, max_duration or target",
+    positionals: [
+      { name: 'id', required: true, description: 'Sweep id' },
+      {
+        name: 'name=value',
+        required: true,
+        description: 'e.g. parallelism=8 run_cap=200 max_duration=7200 target=0.05 (none removes)',
+        variadic: true,
+      },
+    ],
+    options: { api: API_OPTION },
+  },
+  {
+    name: 'token',
+    summary: 'Make, list or revoke API tokens (needs an admin token)',
+    positionals: [
+      { name: 'action', required: true, description: 'create, list or revoke' },
+      { name: 'id', required: false, description: 'The token to revoke (tk-…)' },
+    ],
+    options: {
+      name: { type: 'string', arg: 'NAME', description: 'Who or what the token is for (create)' },
+      scope: {
+        type: 'string',
+        arg: 'S',
+        description: 'read, submit (read and change sweeps) or admin (default submit)',
+      },
+      json: JSON_OPTION,
+      api: API_OPTION,
+    },
+    notes: [
+      'Authenticates with $RUNG_TOKEN (else $RUNG_ADMIN_TOKEN, the token the scheduler was started',
+      'with). The new token is printed once: only its hash is kept.',
+    ],
+  },
 ];
 
 /** Wrong command-line input: the CLI prints the message and the usage, and exits with 2. */
@@ -238,7 +306,7 @@ export function parseArgv(argv: readonly string[]): Invocation {
     const missing = def.positionals[parsed.positionals.length]!;
     throw new UsageError(`missing <${missing.name}>`, def.name);
   }
-  if (parsed.positionals.length > def.positionals.length) {
+  if (parsed.positionals.length > def.positionals.length && !def.positionals.at(-1)?.variadic) {
     throw new UsageError(
       `unexpected argument '${parsed.positionals[def.positionals.length]}'`,
       def.name,

@@ -29,6 +29,10 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<Command>> = {
   leaderboard: async () => (await import('./commands/leaderboard.js')).leaderboardCommand,
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
+  pause: async () => (await import('./commands/steer.js')).pauseCommand,
+  resume: async () => (await import('./commands/steer.js')).resumeCommand,
+  set: async () => (await import('./commands/steer.js')).setCommand,
+  token: async () => (await import('./commands/token.js')).tokenCommand,
 };
 
 /** Runs `rung <argv…>` and resolves with the exit code. */

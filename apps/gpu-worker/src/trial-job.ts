@@ -80,7 +80,12 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     ...(deps.slot.gpus && { gpus: deps.slot.gpus }),
   });
   if (!start.ok) {
-    logger.info({ state: start.state }, 'trial not started: no longer queued');
+    logger.info(
+      { state: start.state },
+      start.state === 'held'
+        ? 'trial not started: its sweep is paused (it starts when the sweep resumes)'
+        : 'trial not started: no longer queued',
+    );
     return 'skipped';
   }
   const attempt = start.attempt;
@@ -214,8 +219,12 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           query ? { metric, query } : { metric },
         );
         if (outcome.state !== 'running') {
-          // Cancelled (sweep stopped) or superseded by a newer attempt: stop without writing more.
-          stoppedAs = outcome.state === 'superseded' ? 'superseded' : 'cancelled';
+          // Cancelled (sweep stopped), paused with its sweep, or superseded by a newer attempt:
+          // stop without writing more.
+          stoppedAs =
+            outcome.state === 'superseded' || outcome.state === 'paused'
+              ? outcome.state
+              : 'cancelled';
           logger.info({ state: outcome.state }, 'trial stopped: no longer running here');
           proc.stop(deps.stopGraceMs);
           return;

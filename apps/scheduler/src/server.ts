@@ -2,13 +2,15 @@
  * The scheduler process: the REST API, and the scheduling loop while this replica holds the
  * leader lease. Config from the environment (REDIS_URL, RUNG_PORT, RUNG_HOST, RUNG_PREFIX,
  * RUNG_QUEUE, RUNG_LEADER_TTL_MS, RUNG_MAX_PARALLELISM, RUNG_MAX_RUN_CAP,
- * RUNG_MAX_TRIALS_PER_SECOND, RUNG_EVENT_LOG_CAP, LOG_LEVEL).
+ * RUNG_MAX_TRIALS_PER_SECOND, RUNG_MAX_PARAMETERS, RUNG_EVENT_LOG_CAP, RUNG_ADMIN_TOKEN,
+ * RUNG_BODY_LIMIT_BYTES, RUNG_REQUEST_TIMEOUT_MS, RUNG_RATE_LIMIT, RUNG_CORS_ORIGINS, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
 import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore } from '@rung/store';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
+import { isLoopbackHost } from './auth/api-auth.js';
 import { createSchedulerMetrics } from './metrics.js';
 import { LeaderLease } from './scheduling/leader-lease.js';
 import { SchedulingLoop } from './scheduling/scheduling-loop.js';
@@ -20,6 +22,12 @@ import { ThreadSpecValidator } from './sweeps/spec-validator.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('scheduler', config.logLevel);
+  if (config.api.adminToken === undefined && !isLoopbackHost(config.host)) {
+    // An open API on a reachable address would let anyone submit and cancel sweeps.
+    throw new Error(
+      `RUNG_HOST=${config.host}: set RUNG_ADMIN_TOKEN to serve beyond this machine (without one the API is open and listens on loopback only)`,
+    );
+  }
   // API-side connections fail fast rather than queueing commands forever while Redis is away.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   const store = new RedisStore(redis, { prefix: config.prefix, eventLogCap: config.eventLogCap });
@@ -65,9 +73,10 @@ async function main(): Promise<void> {
     metrics,
     logger,
     limits: config.limits,
+    api: config.api,
     validator,
     ping: () => redis.ping(),
-    onSweepCreated: (id) => loop.touch(id),
+    onSweepChanged: (id) => loop.touch(id),
   });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${config.port}` }, 'scheduler listening');

@@ -127,6 +127,40 @@ describe('grid sampler', () => {
     ]);
   });
 
+  it('walks the first combinations of a grid past 2^53 (20 parameters × 10 values)', () => {
+    const space = buildSpace(
+      Object.fromEntries(
+        Array.from({ length: 20 }, (_, i) => [
+          `p${String(i).padStart(2, '0')}`,
+          { distribution: 'categorical', values: Array.from({ length: 10 }, (_, v) => v) },
+        ]),
+      ),
+    );
+    expect(gridSize(space)).toBe(1e20);
+    const sampler = createGridSampler();
+    const history: FinishedTrial[] = [];
+    for (let i = 0; i < 12; i++) {
+      const point = sampler.suggest(context(space, i, history));
+      if (point === null) throw new Error('grid ran out');
+      history.push({ number: i, state: 'completed', point, loss: 0 });
+    }
+    // itertools.product: the last parameter fastest, then the one before it.
+    const decoded = history.map((t) => space.decode(t.point));
+    expect(decoded.map((p) => [p.p18, p.p19])).toEqual([
+      ...Array.from({ length: 10 }, (_, v) => [0, v]),
+      [1, 0],
+      [1, 1],
+    ]);
+    expect(decoded.every((p) => p.p00 === 0 && p.p17 === 0)).toBe(true);
+  });
+
+  it('runs a range of zero width (min = max) as its one value', () => {
+    for (const distribution of ['q_uniform', 'q_log_uniform_values'] as const) {
+      const space = buildSpace({ a: { distribution, min: 110, max: 110, q: 1 } });
+      expect(exhaust(space).map((p) => space.decode(p))).toEqual([{ a: 110 }]);
+    }
+  });
+
   describe('errors', () => {
     it('names a continuous parameter', () => {
       const space = buildSpace({

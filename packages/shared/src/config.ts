@@ -19,7 +19,34 @@ export interface RungConfig {
   limits: ClusterLimits;
   /** Entries each sweep's event log keeps. @defaultValue 20000 (`RUNG_EVENT_LOG_CAP`) */
   eventLogCap: number;
+  /** Who may call the API and how much they may send. */
+  api: ApiConfig;
 }
+
+/** The API's guards (docs/OPERATIONS.md, "Security"). */
+export interface ApiConfig {
+  /**
+   * The bootstrap admin token (`RUNG_ADMIN_TOKEN`): when set, every request but `/healthz` and
+   * `/docs` needs a token; when unset the API is open and listens on loopback only.
+   */
+  adminToken?: string;
+  /** @defaultValue 1 MiB (`RUNG_BODY_LIMIT_BYTES`) */
+  bodyLimitBytes: number;
+  /** A request must arrive whole, and a connection may sit idle, this long. @defaultValue 30000 (`RUNG_REQUEST_TIMEOUT_MS`) */
+  requestTimeoutMs: number;
+  /** Requests per minute per token (per client address while open). @defaultValue 6000 (`RUNG_RATE_LIMIT`) */
+  rateLimitPerMinute: number;
+  /** Origins allowed cross-origin requests (`RUNG_CORS_ORIGINS`, comma-separated). @defaultValue none */
+  corsOrigins: string[];
+}
+
+/** The API's guards when nothing is configured. */
+export const DEFAULT_API_CONFIG: Readonly<ApiConfig> = Object.freeze({
+  bodyLimitBytes: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  rateLimitPerMinute: 6000,
+  corsOrigins: [],
+});
 
 /** Cluster-wide limits: a sweep asking for more is refused with a 400 naming the limit. */
 export interface ClusterLimits {
@@ -27,6 +54,8 @@ export interface ClusterLimits {
   maxParallelism: number;
   /** Trials one sweep may create. @defaultValue 1000000 (`RUNG_MAX_RUN_CAP`) */
   maxRunCap: number;
+  /** Searched parameters one sweep may have. @defaultValue 1000 (`RUNG_MAX_PARAMETERS`) */
+  maxParameters: number;
   /** Trials the scheduler creates per second, over all sweeps. @defaultValue 200 (`RUNG_MAX_TRIALS_PER_SECOND`) */
   maxTrialsPerSecond: number;
 }
@@ -35,6 +64,7 @@ export interface ClusterLimits {
 export const DEFAULT_LIMITS: Readonly<ClusterLimits> = Object.freeze({
   maxParallelism: 1000,
   maxRunCap: 1_000_000,
+  maxParameters: 1000,
   maxTrialsPerSecond: 200,
 });
 
@@ -55,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RungConfig {
         1e6,
       ),
       maxRunCap: intFromEnv(env, 'RUNG_MAX_RUN_CAP', DEFAULT_LIMITS.maxRunCap, 1, 1e9),
+      maxParameters: intFromEnv(env, 'RUNG_MAX_PARAMETERS', DEFAULT_LIMITS.maxParameters, 1, 1e6),
       maxTrialsPerSecond: intFromEnv(
         env,
         'RUNG_MAX_TRIALS_PER_SECOND',
@@ -64,6 +95,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RungConfig {
       ),
     },
     eventLogCap: intFromEnv(env, 'RUNG_EVENT_LOG_CAP', 20_000, 100, 1e8),
+    api: {
+      ...(env.RUNG_ADMIN_TOKEN ? { adminToken: adminTokenFromEnv(env.RUNG_ADMIN_TOKEN) } : {}),
+      bodyLimitBytes: intFromEnv(
+        env,
+        'RUNG_BODY_LIMIT_BYTES',
+        DEFAULT_API_CONFIG.bodyLimitBytes,
+        1024,
+        1e9,
+      ),
+      requestTimeoutMs: intFromEnv(
+        env,
+        'RUNG_REQUEST_TIMEOUT_MS',
+        DEFAULT_API_CONFIG.requestTimeoutMs,
+        100,
+        3_600_000,
+      ),
+      rateLimitPerMinute: intFromEnv(
+        env,
+        'RUNG_RATE_LIMIT',
+        DEFAULT_API_CONFIG.rateLimitPerMinute,
+        1,
+        1e9,
+      ),
+      corsOrigins: (env.RUNG_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
   };
 }
 
@@ -82,4 +141,12 @@ export function intFromEnv(
     throw new Error(`${name}=${raw}: must be an integer in [${min}, ${max}]`);
   }
   return n;
+}
+
+/** A guessable admin token would undo the point of having one. */
+function adminTokenFromEnv(token: string): string {
+  if (token.length < 16) {
+    throw new Error('RUNG_ADMIN_TOKEN: at least 16 characters (e.g. `openssl rand -hex 32`)');
+  }
+  return token;
 }

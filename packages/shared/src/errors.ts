@@ -10,6 +10,11 @@ export type ErrorCode =
   | 'conflict'
   | 'unknown_trainer'
   | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
   | 'internal';
 
 /** The HTTP status the API answers for each error code. */
@@ -19,6 +24,11 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   unknown_trainer: 400,
   invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
   internal: 500,
 };
 

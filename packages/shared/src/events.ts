@@ -7,11 +7,14 @@
  */
 import type { Params, Point, PruneReason } from '@rung/search';
 import type { FinishedTrialState, SweepState } from './lifecycle.js';
+import type { SweepChanges } from './sweep-changes.js';
 
 /** What happened, by type. `number` is the trial's number within its sweep. */
 export type SweepEventBody =
   | { type: 'sweep.created' }
   | { type: 'sweep.paused' | 'sweep.resumed'; state: SweepState }
+  /** The sweep's parallelism, run_cap, max_duration or target changed (`PATCH`). */
+  | { type: 'sweep.updated'; changes: SweepChanges }
   | {
       type: 'sweep.completed' | 'sweep.cancelled';
       state: SweepState;

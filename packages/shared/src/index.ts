@@ -4,7 +4,19 @@
  */
 
 export {
+  hashToken,
+  isScope,
+  newTokenId,
+  newTokenSecret,
+  SCOPES,
+  type Scope,
+  scopeAllows,
+  type TokenRecord,
+} from './auth.js';
+export {
+  type ApiConfig,
   type ClusterLimits,
+  DEFAULT_API_CONFIG,
   DEFAULT_LIMITS,
   intFromEnv,
   loadConfig,
@@ -64,5 +76,6 @@ export type {
   TrainerSpec,
 } from './sweep.js';
 export { GPU_SHARES } from './sweep.js';
+export { applySweepChanges, type SweepChanges } from './sweep-changes.js';
 export type { Attempt, Report, SweepCompute, SweepView, Trial, TrialCheckpoint } from './trial.js';
 export { sweepCompute } from './trial.js';

@@ -1,11 +1,34 @@
-import { type Logger, pino } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger };
 
+/** Fields that may hold a secret (a token, a Redis URL with its password), wherever logged. */
+const SECRETS = [
+  'token',
+  'adminToken',
+  'redisUrl',
+  'authorization',
+  '*.token',
+  '*.adminToken',
+  '*.redisUrl',
+  '*.authorization',
+  'req.headers.authorization',
+];
+
 /**
  * Structured JSON logs (pino). Child loggers carry sweepId / trialId / workerId, so one grep
- * follows a trial across the scheduler and the workers.
+ * follows a trial across the scheduler and the workers. Secrets are written as `[redacted]`.
  */
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, base: { pid: process.pid } });
+export function createLogger(
+  name: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  destination?: DestinationStream,
+): Logger {
+  const options = {
+    name,
+    level,
+    base: { pid: process.pid },
+    redact: { paths: SECRETS, censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -9,6 +9,11 @@ describe('errors', () => {
       conflict: 409,
       unknown_trainer: 400,
       invalid_request: 400,
+      unauthorized: 401,
+      forbidden: 403,
+      too_large: 413,
+      unsupported_media_type: 415,
+      rate_limited: 429,
       internal: 500,
     });
   });

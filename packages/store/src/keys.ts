@@ -15,6 +15,8 @@ export interface Keys {
   /** ZSET of worker ids scored by their last heartbeat; each worker's entry is `worker(id)`. */
   workers: string;
   worker(workerId: string): string;
+  /** HASH token hash (hex SHA-256) → token record JSON: the API's tokens. */
+  tokens: string;
   /** HASH: id, state, spec, sampler, warnings, createdAt, nextTrial, eventSeq, fence, … */
   sweep(sweepId: string): string;
   /** HASH trial state → number of trials in it. */
@@ -50,6 +52,7 @@ export function createKeys(prefix = 'rung:'): Keys {
     leaderFence: `${prefix}leader:fence`,
     workers: `${prefix}workers`,
     worker: (id) => `${prefix}worker:${id}`,
+    tokens: `${prefix}tokens`,
     sweep: (s) => `${tag(s)}sweep`,
     counts: (s) => `${tag(s)}counts`,
     active: (s) => `${tag(s)}active`,

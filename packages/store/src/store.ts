@@ -39,10 +39,12 @@ import type {
   Report,
   ResourceSpec,
   SpecWarning,
+  SweepChanges,
   SweepEvent,
   SweepSpec,
   SweepState,
   SweepView,
+  TokenRecord,
   Trial,
   TrialCheckpoint,
   TrialState,
@@ -93,7 +95,8 @@ export type StartTrialResult =
       /** The checkpoint an earlier attempt saved: the new one may resume from it. */
       checkpoint?: TrialCheckpoint;
     }
-  | { ok: false; state: TrialState | 'missing' };
+  /** `held`: the trial is queued but its sweep is paused, so it may not start now. */
+  | { ok: false; state: TrialState | 'missing' | 'held' };
 
 /** A checkpoint a running attempt's trainer announces. */
 export interface NewCheckpoint {
@@ -237,6 +240,14 @@ export interface Store {
     to: SweepState,
     change: { now: number; stopReason?: string },
   ): Promise<boolean>;
+  /**
+   * Replaces a running or paused sweep's spec with `next` if it is still `previous` (so two
+   * concurrent changes cannot undo each other), and logs `sweep.updated` with `changes`.
+   */
+  updateSweepSpec(
+    id: string,
+    change: { previous: SweepSpec; next: SweepSpec; changes: SweepChanges; now: number },
+  ): Promise<'updated' | 'not_live' | 'changed'>;
 
   // ---- trials ----
 
@@ -378,6 +389,17 @@ export interface Store {
   removeWorker(workerId: string): Promise<void>;
   /** Workers whose last heartbeat is within its time-to-live, by id. */
   liveWorkers(now: number): Promise<WorkerInfo[]>;
+
+  // ---- API tokens (kept by their hash, see @rung/shared auth) ----
+
+  /** Stores a token under its hash. */
+  putToken(hash: string, record: TokenRecord): Promise<void>;
+  /** The token stored under a hash, if any. */
+  tokenByHash(hash: string): Promise<TokenRecord | undefined>;
+  /** Every token, oldest first. */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Deletes the token of that id; false when there was none. */
+  revokeToken(id: string): Promise<boolean>;
 }
 
 /** The output lines each attempt keeps: older ones are dropped. */

@@ -4,6 +4,7 @@
  */
 import { type StepValue, summarizePeers } from '@rung/search';
 import {
+  applySweepChanges,
   canTransition,
   canTransitionSweep,
   isActive,
@@ -222,6 +223,49 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           stopReason: 'run_cap',
           finishedAt: NOW + 5,
         });
+      });
+
+      it('changes a live sweep’s spec only from the spec the caller read, and logs the change', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const previous = (await store.getSweep(id))!.spec;
+        const changes = { parallelism: 7, target: 0.5 };
+        const next = applySweepChanges(previous, changes);
+        expect(await store.updateSweepSpec(id, { previous, next, changes, now: NOW + 1 })).toBe(
+          'updated',
+        );
+        expect((await store.getSweep(id))!.spec).toEqual(next);
+        const [, updated] = await store.readEvents(id, '0-0', 10);
+        expect(updated).toMatchObject({ type: 'sweep.updated', changes, at: NOW + 1 });
+        // A second writer that read the old spec is told so, and changes nothing.
+        expect(
+          await store.updateSweepSpec(id, {
+            previous,
+            next: applySweepChanges(previous, { run_cap: 3 }),
+            changes: { run_cap: 3 },
+            now: NOW + 2,
+          }),
+        ).toBe('changed');
+        expect((await store.getSweep(id))!.spec.run_cap).toBe(next.run_cap);
+        await store.transitionSweep(id, ['running'], 'completed', { now: NOW + 3 });
+        expect(
+          await store.updateSweepSpec(id, { previous: next, next, changes, now: NOW + 4 }),
+        ).toBe('not_live');
+      });
+
+      it('holds the queued trials of a paused sweep, and lets running ones go on', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const waiting = await queued(store, id);
+        const { number: busy } = await running(store, id);
+        await store.transitionSweep(id, ['running'], 'paused', { now: NOW });
+        const start = { workerId: 'w2', jobId: 'j2', now: NOW + 1 };
+        expect(await store.startTrial(id, waiting, start)).toEqual({ ok: false, state: 'held' });
+        expect((await store.getTrial(id, waiting))!.state).toBe('queued');
+        // A redelivered running trial is a new attempt of work already under way: it goes on.
+        expect((await store.startTrial(id, busy, start)).ok).toBe(true);
+        await store.transitionSweep(id, ['paused'], 'running', { now: NOW + 2 });
+        expect((await store.startTrial(id, waiting, start)).ok).toBe(true);
       });
     });
 
@@ -951,6 +995,23 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect(await names(40_000)).toEqual(['mlp', 'train-py']);
         await store.removeWorker('w-a');
         expect(await store.liveWorkers(25_000)).toEqual([]);
+      });
+    });
+
+    describe('API tokens', () => {
+      it('finds a token by its hash, lists tokens oldest first, and revokes by id', async () => {
+        const store = await factory.make();
+        const ci = { id: 'tk-ci', name: 'ci', scope: 'submit', createdAt: 2 } as const;
+        const ops = { id: 'tk-ops', name: 'ops', scope: 'admin', createdAt: 1 } as const;
+        await store.putToken('h-ci', ci);
+        await store.putToken('h-ops', ops);
+        expect(await store.tokenByHash('h-ci')).toEqual(ci);
+        expect(await store.tokenByHash('h-none')).toBeUndefined();
+        expect(await store.listTokens()).toEqual([ops, ci]);
+        expect(await store.revokeToken('tk-ci')).toBe(true);
+        expect(await store.revokeToken('tk-ci')).toBe(false);
+        expect(await store.tokenByHash('h-ci')).toBeUndefined();
+        expect(await store.listTokens()).toEqual([ops]);
       });
     });
   });

@@ -1,5 +1,5 @@
 /** `rung cancel <id>`: stop a sweep; its running trials are cancelled. */
-import { ApiClient, resolveApiUrl } from '../api-client.js';
+import { apiClientFor } from '../api-client.js';
 import { stringOption } from '../args.js';
 import type { Io } from '../io.js';
 import { describeCounts } from '../render/sweep-views.js';
@@ -11,7 +11,7 @@ export async function cancelCommand(
   positionals: readonly string[],
   io: Io,
 ): Promise<number> {
-  const client = new ApiClient(resolveApiUrl(stringOption(values, 'api'), io.env));
+  const client = apiClientFor(stringOption(values, 'api'), io.env);
   const sweep = await client.cancelSweep(positionals[0]!);
   io.out.write(`Sweep ${sweep.id} ${sweep.state}: ${describeCounts(sweep)}\n`);
   return 0;

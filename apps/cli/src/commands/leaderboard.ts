@@ -1,5 +1,5 @@
 /** `rung leaderboard <id> [--limit N] [--json]`: a sweep's best trials. */
-import { ApiClient, resolveApiUrl } from '../api-client.js';
+import { apiClientFor } from '../api-client.js';
 import { intOption, stringOption } from '../args.js';
 import type { Io } from '../io.js';
 import { leaderboardTable } from '../render/sweep-views.js';
@@ -12,7 +12,7 @@ export async function leaderboardCommand(
   io: Io,
 ): Promise<number> {
   const limit = intOption(values, 'limit', 10, 1, 1000, 'leaderboard');
-  const client = new ApiClient(resolveApiUrl(stringOption(values, 'api'), io.env));
+  const client = apiClientFor(stringOption(values, 'api'), io.env);
   const board = await client.leaderboard(positionals[0]!, limit);
   io.out.write(
     values['json'] === true

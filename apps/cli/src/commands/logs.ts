@@ -1,6 +1,6 @@
 /** `rung logs <id> <trial> [--follow] [--attempt K]`: a trial's output. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiClient, resolveApiUrl } from '../api-client.js';
+import { apiClientFor } from '../api-client.js';
 import { intOption, stringOption } from '../args.js';
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -25,7 +25,7 @@ export async function logsCommand(
   }
   const attempt =
     values['attempt'] === undefined ? undefined : intOption(values, 'attempt', 1, 1, 1e6, 'logs');
-  const client = new ApiClient(resolveApiUrl(stringOption(values, 'api'), io.env));
+  const client = apiClientFor(stringOption(values, 'api'), io.env);
   const interrupts = values['follow'] === true ? io.trapInterrupts() : undefined;
   try {
     let after = 0;

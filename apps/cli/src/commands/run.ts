@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, ApiError } from '../api-client.js';
+import { ApiError, apiClientFor } from '../api-client.js';
 import {
   ClusterStartError,
   type LocalCluster,
@@ -105,8 +105,8 @@ async function submitAndFollow(
   interrupt: AbortSignal,
   broken: AbortSignal,
 ): Promise<number> {
-  const client = new ApiClient(cluster.apiUrl);
-  let sweep: Awaited<ReturnType<ApiClient['submitSweep']>>;
+  const client = apiClientFor(cluster.apiUrl, io.env);
+  let sweep: Awaited<ReturnType<typeof client.submitSweep>>;
   try {
     sweep = await client.submitSweep(file.text, file.format);
   } catch (err) {

@@ -1,5 +1,5 @@
 /** `rung status [id] [--json]`: every sweep, or one sweep with its trials. */
-import { ApiClient, resolveApiUrl } from '../api-client.js';
+import { apiClientFor } from '../api-client.js';
 import { stringOption } from '../args.js';
 import type { Io } from '../io.js';
 import { sweepDetails, sweepsTable, trialsTable } from '../render/sweep-views.js';
@@ -12,7 +12,7 @@ export async function statusCommand(
   io: Io,
   now: () => number = Date.now,
 ): Promise<number> {
-  const client = new ApiClient(resolveApiUrl(stringOption(values, 'api'), io.env));
+  const client = apiClientFor(stringOption(values, 'api'), io.env);
   const id = positionals[0];
   if (id === undefined) {
     const sweeps = await client.listSweeps();

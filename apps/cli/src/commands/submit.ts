@@ -1,5 +1,5 @@
 /** `rung submit <file> [--wait] [--api URL]`: send a sweep file to the API. */
-import { ApiClient, resolveApiUrl } from '../api-client.js';
+import { apiClientFor } from '../api-client.js';
 import { stringOption } from '../args.js';
 import type { Io } from '../io.js';
 import { readSweepFile } from '../sweep-file.js';
@@ -13,7 +13,7 @@ export async function submitCommand(
   io: Io,
 ): Promise<number> {
   const file = readSweepFile(positionals[0]!);
-  const client = new ApiClient(resolveApiUrl(stringOption(values, 'api'), io.env));
+  const client = apiClientFor(stringOption(values, 'api'), io.env);
   const sweep = await client.submitSweep(file.text, file.format);
   printSubmitted(sweep, io);
   if (values['wait'] !== true) {

@@ -339,6 +339,72 @@ describe('rung status / leaderboard / cancel', () => {
   });
 });
 
+describe('rung pause / resume / set / token', () => {
+  it('pauses (finishing or checkpointing running trials) and resumes a sweep', async () => {
+    api = await startFakeApi((req) => ({
+      status: 200,
+      body: makeSweep({
+        state: req.url.endsWith('/pause') ? 'paused' : 'running',
+        counts: { completed: 2, queued: 1 },
+      }),
+    }));
+    const io = testIo({ RUNG_API_URL: api.url });
+    expect(await main(['pause', 'sw-1', '--checkpoint'], io)).toBe(0);
+    expect(await main(['pause', 'sw-1'], io)).toBe(0);
+    expect(await main(['resume', 'sw-1'], io)).toBe(0);
+    expect(api.requests.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', '/v1/sweeps/sw-1/pause', '{"trials":"checkpoint"}'],
+      ['POST', '/v1/sweeps/sw-1/pause', '{"trials":"finish"}'],
+      ['POST', '/v1/sweeps/sw-1/resume', ''],
+    ]);
+    expect(io.stdout().split('\n')[0]).toBe(
+      'Sweep sw-1 paused (running trials stop at their next report): 3 created: 2 completed, 1 queued',
+    );
+  });
+
+  it('changes a sweep with name=value settings, none removing a limit', async () => {
+    api = await startFakeApi(() => ({
+      status: 200,
+      body: makeSweep({ state: 'running' }),
+    }));
+    const io = testIo({ RUNG_API_URL: api.url });
+    expect(
+      await main(
+        ['set', 'sw-1', 'parallelism=8', 'run_cap=200', 'max_duration=none', 'target=0.05'],
+        io,
+      ),
+    ).toBe(0);
+    expect(api.requests[0]).toMatchObject({ method: 'PATCH', url: '/v1/sweeps/sw-1' });
+    expect(JSON.parse(api.requests[0]!.body)).toEqual({
+      parallelism: 8,
+      run_cap: 200,
+      max_duration: null,
+      metric: { target: 0.05 },
+    });
+    const bad = testIo({ RUNG_API_URL: api.url });
+    expect(await main(['set', 'sw-1', 'parallelism=eight'], bad)).toBe(2);
+    expect(bad.stderr()).toContain('parallelism=eight: not a number');
+    expect(await main(['set', 'sw-1'], testIo({ RUNG_API_URL: api.url }))).toBe(2);
+  });
+
+  it('sends RUNG_TOKEN as a bearer token, and prints a new token once', async () => {
+    api = await startFakeApi(() => ({
+      status: 201,
+      body: { token: 'rung_new', id: 'tk-1', name: 'ci', scope: 'read', createdAt: 0 },
+    }));
+    const io = testIo({ RUNG_API_URL: api.url, RUNG_TOKEN: 'rung_admin' });
+    expect(await main(['token', 'create', '--name', 'ci', '--scope', 'read'], io)).toBe(0);
+    expect(api.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/tokens',
+      authorization: 'Bearer rung_admin',
+    });
+    expect(JSON.parse(api.requests[0]!.body)).toEqual({ name: 'ci', scope: 'read' });
+    expect(io.stdout().split('\n')[0]).toBe('rung_new');
+    expect(await main(['token', 'create', '--name', 'ci', '--scope', 'root'], testIo())).toBe(2);
+  });
+});
+
 describe('rung logs', () => {
   it("prints a trial's output and, with --follow, new lines until the trial ends", async () => {
     let polls = 0;

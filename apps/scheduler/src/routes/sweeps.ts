@@ -1,11 +1,12 @@
 /**
- * `/v1/sweeps`: submit, list, inspect, cancel; trials (paginated), one trial with its attempts,
+ * `/v1/sweeps`: submit, list, inspect, cancel, pause, resume, change; trials (paginated), one trial with its attempts,
  * the event log, the leaderboard; `/v1/workers`.
  */
-import { RungError, type Trial } from '@rung/shared';
+import { applySweepChanges, RungError, type Trial } from '@rung/shared';
 import { registeredTrainers } from '@rung/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app.js';
+import { parseSweepChanges } from '../sweeps/sweep-changes.js';
 import { createSweep } from '../sweeps/sweep-service.js';
 
 const idParams = {
@@ -134,7 +135,7 @@ export async function sweepRoutes(
         ctx.limits,
       );
       req.log.info({ sweepId: sweep.id, sampler: sweep.sampler }, 'sweep created');
-      ctx.onSweepCreated(sweep.id);
+      ctx.onSweepChanged(sweep.id);
       return reply.code(201).send({ sweep });
     },
   );
@@ -355,6 +356,113 @@ export async function sweepRoutes(
       if (sweep.state === 'running' || sweep.state === 'paused')
         await ctx.scheduler.cancel(sweep.id);
       return sweepOr404(req.params.id);
+    },
+  );
+
+  /** The body of a POST that may come without one (`curl -X POST`), as an object. */
+  const bodyObject = (body: unknown): Record<string, unknown> => {
+    if (body === undefined || body === null || body === '') return {};
+    let value = body;
+    if (typeof body === 'string') {
+      try {
+        value = JSON.parse(body);
+      } catch (err) {
+        throw new RungError('invalid_request', `body: not JSON (${(err as Error).message})`);
+      }
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new RungError('invalid_request', 'body: a JSON object');
+    }
+    return value as Record<string, unknown>;
+  };
+
+  const notLive = (sweep: { id: string; state: string }, action: string) =>
+    new RungError(
+      'conflict',
+      `sweep ${sweep.id} is ${sweep.state}: only a running or paused sweep can be ${action}`,
+    );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/sweeps/:id/pause',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Pause a sweep: nothing new starts until it is resumed',
+        description:
+          'Body (optional): `{"trials": "finish"}` (the default) lets running trials finish; `{"trials": "checkpoint"}` stops them at their next report, to go on from their last checkpoint on resume. ' +
+          'Queued trials wait; trials paused at a rung keep waiting for their promotion. Pausing a paused sweep changes nothing.',
+        params: idParams,
+      },
+    },
+    async (req) => {
+      const { trials = 'finish' } = bodyObject(req.body);
+      if (trials !== 'finish' && trials !== 'checkpoint') {
+        throw new RungError('invalid_request', "trials: 'finish' or 'checkpoint'");
+      }
+      const sweep = await sweepOr404(req.params.id);
+      if (sweep.state !== 'running' && sweep.state !== 'paused') throw notLive(sweep, 'paused');
+      if (sweep.state === 'running' && !(await ctx.scheduler.pause(sweep.id, trials))) {
+        const now = await sweepOr404(sweep.id);
+        if (now.state !== 'paused') throw notLive(now, 'paused');
+      }
+      return sweepOr404(sweep.id);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/sweeps/:id/resume',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary: 'Resume a paused sweep',
+        description:
+          'Trials its pause stopped go on from their checkpoints, held trials start, and new ones are created again. Resuming a running sweep changes nothing.',
+        params: idParams,
+      },
+    },
+    async (req) => {
+      const sweep = await sweepOr404(req.params.id);
+      if (sweep.state !== 'running' && sweep.state !== 'paused') throw notLive(sweep, 'resumed');
+      if (sweep.state === 'paused' && (await ctx.scheduler.resume(sweep.id))) {
+        ctx.onSweepChanged(sweep.id);
+      }
+      return sweepOr404(sweep.id);
+    },
+  );
+
+  app.patch<{ Params: { id: string } }>(
+    '/v1/sweeps/:id',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary:
+          "Change a running or paused sweep's parallelism, run_cap, max_duration or metric.target",
+        description:
+          'Body: JSON, e.g. `{"parallelism": 8, "run_cap": 200, "max_duration": 7200, "metric": {"target": 0.05}}` (`null` removes max_duration or the target). ' +
+          'Checked against the cluster limits as at submission (400 naming the field). A lower parallelism lets running trials finish; a run_cap at or below the trials created ends the sweep once they finish.',
+        params: idParams,
+      },
+    },
+    async (req) => {
+      const changes = parseSweepChanges(bodyObject(req.body), ctx.limits);
+      // Read, change, write if unchanged meanwhile: two concurrent changes never undo each other.
+      for (let tries = 0; tries < 5; tries++) {
+        const sweep = await sweepOr404(req.params.id);
+        if (sweep.state !== 'running' && sweep.state !== 'paused') throw notLive(sweep, 'changed');
+        const next = applySweepChanges(sweep.spec, changes);
+        const result = await store.updateSweepSpec(sweep.id, {
+          previous: sweep.spec,
+          next,
+          changes,
+          now: now(),
+        });
+        if (result === 'updated') {
+          req.log.info({ sweepId: sweep.id, changes }, 'sweep changed');
+          ctx.onSweepChanged(sweep.id);
+          return sweepOr404(sweep.id);
+        }
+      }
+      throw new RungError('conflict', `sweep ${req.params.id} kept changing: try again`);
     },
   );
 

@@ -13,6 +13,7 @@ import {
   type SearchSpace,
 } from '@rung/search';
 import {
+  applySweepChanges,
   createPruner,
   isBetter,
   type SweepEvent,
@@ -25,11 +26,12 @@ import { runCapOf, samplerIgnoresHistory } from './sampler-choice.js';
 
 export class SweepRuntime {
   readonly id: string;
-  readonly spec: SweepSpec;
+  /** Changed in place by `sweep.updated` (parallelism, run_cap, max_duration, target). */
+  spec: SweepSpec;
   readonly sampler: string;
   readonly space: SearchSpace;
   /** The most trials the sweep will create. */
-  readonly cap: number;
+  cap: number;
   /** The sweep's sampler never reads the history: finished trials are counted, not kept. */
   private readonly historyFree: boolean;
   readonly createdAt: number;
@@ -131,6 +133,10 @@ export class SweepRuntime {
       case 'sweep.paused':
       case 'sweep.resumed':
         this.paused = event.type === 'sweep.paused';
+        break;
+      case 'sweep.updated':
+        this.spec = applySweepChanges(this.spec, event.changes);
+        this.cap = runCapOf(this.spec, this.space);
         break;
       case 'trial.paused': {
         this.pausedTrials.set(event.number, event.reason);

@@ -12,6 +12,8 @@ import {
   type Logger,
   type ResourceSpec,
   type SweepEvent,
+  type SweepSpec,
+  type Trial,
   type TrialJob,
   trialJobId,
   trialSeed,
@@ -304,15 +306,7 @@ export class SweepScheduler {
   }
 
   private jobOf(runtime: SweepRuntime, number: number, params: Params): TrialJob {
-    return {
-      sweepId: runtime.id,
-      number,
-      trialId: trialId(runtime.id, number),
-      trainer: runtime.spec.trainer,
-      params,
-      seed: trialSeed(runtime.spec.seed, number),
-      ...(runtime.spec.resources && { resources: runtime.spec.resources }),
-    };
+    return jobFor(runtime.id, runtime.spec, number, params);
   }
 
   /** Adds jobs in one call; the job id derives from the trial and its attempts, so a repeat is a no-op. */
@@ -381,6 +375,67 @@ export class SweepScheduler {
     }
   }
 
+  /**
+   * Pauses a sweep at a user's request: nothing new starts — no trial is created or promoted, and
+   * queued trials are held (their jobs leave the queue; a worker that took one already is refused
+   * by the store). With `trials: 'checkpoint'` running trials stop too, at their next report, and
+   * go on from their last checkpoint on resume; with `finish` they run to their end.
+   * False when the sweep was not running.
+   */
+  async pause(sweepId: string, trials: 'finish' | 'checkpoint'): Promise<boolean> {
+    const { store } = this.opts;
+    if (!(await store.transitionSweep(sweepId, ['running'], 'paused', { now: this.clock() }))) {
+      return false;
+    }
+    const active = await store.activeTrials(sweepId, { reports: false });
+    await this.removeJobs(
+      sweepId,
+      active.filter((t) => t.state === 'queued'),
+    );
+    if (trials === 'checkpoint') {
+      for (const t of active) {
+        if (t.state === 'running')
+          await store.pauseTrial(sweepId, t.number, t.attempt, this.clock());
+      }
+    }
+    this.opts.logger.info({ sweepId, trials }, 'sweep paused');
+    return true;
+  }
+
+  /**
+   * Resumes a paused sweep: the trials its pause stopped are queued again (each resumes from its
+   * checkpoint), held trials get their jobs back, and scheduling goes on. Trials paused at a rung
+   * still wait for a promotion. False when the sweep was not paused.
+   */
+  async resume(sweepId: string): Promise<boolean> {
+    const { store } = this.opts;
+    if (!(await store.transitionSweep(sweepId, ['paused'], 'running', { now: this.clock() }))) {
+      return false;
+    }
+    for (const t of await store.activeTrials(sweepId, { reports: false })) {
+      // Paused without a rung: stopped by the sweep's pause, not waiting for a promotion.
+      if (t.state === 'paused' && t.pauseReason?.rung === undefined) {
+        await store.resumeTrial(sweepId, t.number, this.clock());
+      }
+    }
+    const queued = (await store.activeTrials(sweepId, { reports: false })).filter(
+      (t) => t.state === 'queued',
+    );
+    // A job a worker took, and let go of because the sweep was paused, is kept as completed under
+    // the same id: it goes first, or adding the job again would do nothing.
+    await this.removeJobs(sweepId, queued);
+    const sweep = await store.getSweep(sweepId);
+    if (sweep) {
+      await this.enqueue(
+        sweepId,
+        queued.map((t) => jobFor(sweepId, sweep.spec, t.number, t.params)),
+        queued.map((t) => t.attempt),
+      );
+    }
+    this.opts.logger.info({ sweepId, requeued: queued.length }, 'sweep resumed');
+    return true;
+  }
+
   /** Cancels a sweep at a user's request: its queued, running and paused trials are cancelled. */
   async cancel(sweepId: string): Promise<boolean> {
     const ok = await this.opts.store.transitionSweep(sweepId, ['running', 'paused'], 'cancelled', {
@@ -424,17 +479,28 @@ export class SweepScheduler {
       await this.opts.store.cancelActiveTrials(sweepId, reason, this.clock()),
     );
     // A queued job would only be refused by the worker's compare-and-set; removing it saves the
-    // trip. Newest first: BullMQ's wait list is scanned from its newest end (LREM), so this order
-    // finds each job at once, where oldest first costs a scan of the whole list each time.
-    const queued = before.filter((t) => t.state === 'queued' && cancelled.has(t.number)).reverse();
-    if (queued.length === 0) return;
+    // trip.
+    await this.removeJobs(
+      sweepId,
+      before.filter((t) => t.state === 'queued' && cancelled.has(t.number)),
+    );
+  }
+
+  /**
+   * Removes the current jobs of these trials from the queue (a job a worker holds stays). Newest
+   * first: BullMQ's wait list is scanned from its newest end (LREM), so this order finds each job
+   * at once, where oldest first costs a scan of the whole list each time.
+   */
+  private async removeJobs(sweepId: string, trials: readonly Trial[]): Promise<void> {
+    if (trials.length === 0) return;
     const resources =
       this.runtimes.get(sweepId)?.spec.resources ??
       (await this.opts.store.getSweep(sweepId))?.spec.resources;
     const queue = this.opts.queueFor(resources);
-    for (let i = 0; i < queued.length; i += 100) {
+    const newestFirst = [...trials].sort((a, b) => b.number - a.number);
+    for (let i = 0; i < newestFirst.length; i += 100) {
       await Promise.all(
-        queued
+        newestFirst
           .slice(i, i + 100)
           .map((t) => queue.remove(trialJobId(t.id, t.attempt)).catch(() => 0)),
       );
@@ -474,4 +540,17 @@ function bestPausedByRung(
     }
   }
   return best;
+}
+
+/** The job that runs a trial: what a worker needs to know of it. */
+function jobFor(sweepId: string, spec: SweepSpec, number: number, params: Params): TrialJob {
+  return {
+    sweepId,
+    number,
+    trialId: trialId(sweepId, number),
+    trainer: spec.trainer,
+    params,
+    seed: trialSeed(spec.seed, number),
+    ...(spec.resources && { resources: spec.resources }),
+  };
 }

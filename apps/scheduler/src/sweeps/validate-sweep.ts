@@ -34,6 +34,12 @@ export function validateSweep(
   const { spec, warnings, trainerFromProgram } = parseSweepText(text, format);
   const space = buildSpace(spec.parameters);
   const issues: SpecIssue[] = [];
+  if (space.dimensions.length > limits.maxParameters) {
+    issues.push({
+      path: 'parameters',
+      message: `${space.dimensions.length} searched parameters, more than this cluster's limit of ${limits.maxParameters} (RUNG_MAX_PARAMETERS)`,
+    });
+  }
   if (spec.method === 'sobol' && space.dimensions.length > SOBOL_MAX_DIMENSION) {
     // Refused here rather than failing every scheduling pass of a sweep that can never start.
     issues.push({
@@ -53,11 +59,17 @@ export function validateSweep(
       path: 'run_cap',
       message:
         spec.run_cap === undefined
-          ? `the grid has ${cap} combinations, more than this cluster's limit of ${limits.maxRunCap} trials a sweep (RUNG_MAX_RUN_CAP): set a run_cap`
+          ? `the grid has ${countOf(cap)} combinations, more than this cluster's limit of ${limits.maxRunCap} trials a sweep (RUNG_MAX_RUN_CAP): set a run_cap`
           : `must be at most ${limits.maxRunCap}, this cluster's limit (RUNG_MAX_RUN_CAP)`,
     });
   }
   if (issues.length > 0) throw new SpecError(issues);
   const sampler = resolveSampler(spec.method, space, cap);
   return { spec, warnings, sampler, ...(trainerFromProgram && { trainerFromProgram }) };
+}
+
+/** A count as people read it: exact while small, then in scientific notation (a grid of 1e90). */
+function countOf(n: number): string {
+  if (!Number.isFinite(n)) return 'more than 1e308';
+  return n < 1e15 ? String(n) : n.toExponential(2).replace('e+', 'e');
 }

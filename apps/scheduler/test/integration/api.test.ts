@@ -54,7 +54,7 @@ beforeAll(async () => {
     store,
     scheduler,
     ping: () => redis.ping(),
-    onSweepCreated: () => undefined,
+    onSweepChanged: () => undefined,
     clock: () => now,
   });
 });
@@ -232,6 +232,146 @@ parallelism: 4
     const doc = (await app.inject({ url: '/docs/json' })).json();
     expect(Object.keys(doc.paths)).toContain('/v1/sweeps/{id}/leaderboard');
     expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
+  });
+});
+
+describe('steering a running sweep', () => {
+  const post = (url: string, payload?: unknown) =>
+    app.inject({
+      method: 'POST',
+      url,
+      ...(payload !== undefined && {
+        payload: payload as object,
+        headers: { 'content-type': 'application/json' },
+      }),
+    });
+  const patch = (id: string, payload: unknown) =>
+    app.inject({
+      method: 'PATCH',
+      url: `/v1/sweeps/${id}`,
+      payload: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json' },
+    });
+  const start = (sweepId: string, number: number) =>
+    store.startTrial(sweepId, number, { workerId: 'w', jobId: `${sweepId}-${number}`, now });
+
+  it('pauses: queued trials are held off the queue, nothing is created; resume gives them back', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const paused = await post(`/v1/sweeps/${sweep.id}/pause`);
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ state: 'paused', counts: { queued: 3 } });
+    for (const n of [0, 1, 2]) expect(await queue.getJob(`${sweep.id}-${n}-e1`)).toBeUndefined();
+    // A worker that had taken a job already is refused; the scheduler creates nothing.
+    expect(await start(sweep.id, 0)).toEqual({ ok: false, state: 'held' });
+    await completeQueued(sweep.id, () => 1);
+    await scheduler.reconcile(sweep.id);
+    expect((await store.sweepStatus(sweep.id))?.trials).toBe(3);
+    // Pausing again changes nothing.
+    expect((await post(`/v1/sweeps/${sweep.id}/pause`)).json().state).toBe('paused');
+
+    const resumed = await post(`/v1/sweeps/${sweep.id}/resume`);
+    expect(resumed.json()).toMatchObject({ state: 'running', counts: { queued: 3 } });
+    for (const n of [0, 1, 2]) expect(await queue.getJob(`${sweep.id}-${n}-e1`)).toBeDefined();
+    await completeQueued(sweep.id, () => 1);
+    await scheduler.reconcile(sweep.id);
+    expect((await store.sweepStatus(sweep.id))?.trials).toBe(5);
+  });
+
+  it('pauses running trials at their checkpoint when asked, and resumes them from it', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const started = await start(sweep.id, 0);
+    if (!started.ok) throw new Error('not started');
+    await store.recordCheckpoint(sweep.id, 0, started.attempt, {
+      path: '/ckpt/0',
+      step: 2,
+      now,
+    });
+    const paused = await post(`/v1/sweeps/${sweep.id}/pause`, { trials: 'checkpoint' });
+    expect(paused.json().counts).toMatchObject({ paused: 1, running: 0, queued: 2 });
+    // The worker learns at its next report that the trial is no longer its to run.
+    const outcome = await store.report(
+      sweep.id,
+      0,
+      started.attempt,
+      { step: 3, metrics: { val_loss: 0.5 }, at: now },
+      { metric: { name: 'val_loss', goal: 'minimize' } },
+    );
+    expect(outcome.state).toBe('paused');
+
+    await post(`/v1/sweeps/${sweep.id}/resume`);
+    expect((await store.getTrial(sweep.id, 0))?.state).toBe('queued');
+    expect(await queue.getJob(`${sweep.id}-0-e2`)).toBeDefined();
+    const again = await start(sweep.id, 0);
+    expect(again).toMatchObject({ ok: true, attempt: 2, checkpoint: { step: 2 } });
+  });
+
+  it('refuses a bad pause and a pause of an ended sweep', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    const bad = await post(`/v1/sweeps/${sweep.id}/pause`, { trials: 'later' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toBe("trials: 'finish' or 'checkpoint'");
+    await post(`/v1/sweeps/${sweep.id}/cancel`);
+    const ended = await post(`/v1/sweeps/${sweep.id}/pause`);
+    expect(ended.statusCode).toBe(409);
+    expect(ended.json().error.message).toBe(
+      `sweep ${sweep.id} is cancelled: only a running or paused sweep can be paused`,
+    );
+  });
+
+  it('changes parallelism, run_cap, max_duration and the target of a running sweep', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const changed = await patch(sweep.id, { parallelism: 4, run_cap: 8, metric: { target: 0.01 } });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().spec).toMatchObject({
+      parallelism: 4,
+      run_cap: 8,
+      metric: { target: 0.01 },
+    });
+    await scheduler.reconcile(sweep.id);
+    expect((await store.sweepStatus(sweep.id))?.counts.queued).toBe(4);
+
+    // A run_cap at the trials created ends the sweep once they finish.
+    await patch(sweep.id, { run_cap: 4, max_duration: 3600, metric: { target: null } });
+    expect((await store.getSweep(sweep.id))?.spec).toMatchObject({
+      run_cap: 4,
+      max_duration: 3600,
+    });
+    expect((await store.getSweep(sweep.id))?.spec.metric.target).toBeUndefined();
+    await completeQueued(sweep.id, () => 0.5);
+    await scheduler.reconcile(sweep.id);
+    expect(await store.getSweep(sweep.id)).toMatchObject({
+      state: 'completed',
+      stopReason: 'run_cap',
+      trials: 4,
+    });
+    const late = await patch(sweep.id, { parallelism: 2 });
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('names every field of a bad change, checked against the limits as at submission', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    const res = await patch(sweep.id, {
+      parallelism: 5000,
+      run_cap: 0,
+      max_duration: -1,
+      method: 'grid',
+      metric: { target: 'low', goal: 'maximize' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.issues.map((i: { path: string }) => i.path)).toEqual([
+      'method',
+      'parallelism',
+      'run_cap',
+      'max_duration',
+      'metric.goal',
+      'metric.target',
+    ]);
+    expect(res.json().error.issues[1].message).toMatch(/RUNG_MAX_PARALLELISM/);
+    expect((await patch(sweep.id, {})).json().error.issues[0].message).toMatch(/nothing to change/);
+    expect((await store.getSweep(sweep.id))?.spec.parallelism).toBe(3);
   });
 });
 

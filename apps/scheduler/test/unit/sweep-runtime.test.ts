@@ -127,6 +127,34 @@ describe('a sweep runtime', () => {
     expect(r.ended).toBe(true);
   });
 
+  it('takes a change of parallelism, run_cap, max_duration and target from the log', () => {
+    const r = runtime();
+    seq = 0;
+    r.rebuild([trial(0, 'completed', 0.2)], '0-0', false);
+    expect([r.cap, r.demand(), r.targetReached(), r.timedOut(1000 + 60_000)]).toEqual([
+      10,
+      4,
+      false,
+      true,
+    ]);
+    r.apply(
+      event({
+        type: 'sweep.updated',
+        changes: { parallelism: 8, run_cap: 3, max_duration: null, target: 0.3 },
+      }),
+    );
+    expect(r.spec).toMatchObject({ parallelism: 8, run_cap: 3, metric: { target: 0.3 } });
+    expect(r.spec.max_duration).toBeUndefined();
+    expect([r.cap, r.demand(), r.targetReached(), r.timedOut(1000 + 60_000)]).toEqual([
+      3,
+      2,
+      true,
+      false,
+    ]);
+    // The spec the runtime was built from is left as it was.
+    expect(spec.parallelism).toBe(4);
+  });
+
   it('keeps no finished trials for a sampler that ignores the history, but still knows the best', () => {
     const r = runtime('random');
     r.rebuild([trial(0, 'completed', 0.5), trial(1, 'completed', 0.2)], '0-0', false);

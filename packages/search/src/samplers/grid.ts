@@ -11,6 +11,7 @@ import type { Sampler } from './sampler.js';
  * `itertools.product` over the parameters, which is W&B's.
  */
 interface GridPlan {
+  /** Exact up to 2^53; beyond, a float (or Infinity) — only the first 2^53 are ever enumerated. */
   readonly size: number;
   /** Per dimension: the point coordinate of each digit. */
   readonly coordinates: readonly (readonly number[])[];
@@ -77,9 +78,9 @@ function buildPlan(space: SearchSpace): GridPlan {
     strides[i] = size;
     size *= dims[i]!.coordinates.length;
   }
-  if (!Number.isSafeInteger(size)) {
-    throw new Error(`grid search: the grid has ${size} combinations, more than can be enumerated`);
-  }
+  // No bound on size: a grid of 20 parameters × 10 values with a run_cap runs its first run_cap
+  // combinations. Strides past 2^53 are inexact but exceed every index walked (all below 2^53,
+  // the run_cap limit), so those digits are 0 either way.
   return {
     size,
     coordinates: dims.map((d) => d.coordinates),
@@ -110,8 +111,9 @@ function pointAt(plan: GridPlan, index: number): Point {
 }
 
 /**
- * The number of distinct combinations in the grid of `space` (1 for a space of constants only).
- * Throws, naming the parameter, when a dimension has no finite list of values.
+ * The number of distinct combinations in the grid of `space` (1 for a space of constants only):
+ * exact up to 2^53, a float beyond (Infinity past 1.8e308). Throws, naming the parameter, when a
+ * dimension has no finite list of values.
  */
 export function gridSize(space: SearchSpace): number {
   return buildPlan(space).size;

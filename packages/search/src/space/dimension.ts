@@ -129,15 +129,20 @@ function priorOf(spec: BoundedSpec | NormalSpec): Prior {
   }
 }
 
+// A range of zero width (min = max) is a constant: its one value sits mid-way, not at 0/0 = NaN.
 function linearPrior(lo: number, hi: number): Prior {
-  return { log: false, cdf: (v) => (v - lo) / (hi - lo), quantile: (u) => lo + u * (hi - lo) };
+  return {
+    log: false,
+    cdf: (v) => (hi === lo ? 0.5 : (v - lo) / (hi - lo)),
+    quantile: (u) => lo + u * (hi - lo),
+  };
 }
 
 /** Log-uniform over [e^lnLo, e^lnHi]. */
 function logPrior(lnLo: number, lnHi: number): Prior {
   return {
     log: true,
-    cdf: (v) => (v <= 0 ? 0 : (Math.log(v) - lnLo) / (lnHi - lnLo)),
+    cdf: (v) => (v <= 0 ? 0 : lnHi === lnLo ? 0.5 : (Math.log(v) - lnLo) / (lnHi - lnLo)),
     quantile: (u) => Math.exp(lnLo + u * (lnHi - lnLo)),
   };
 }

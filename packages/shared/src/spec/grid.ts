@@ -19,7 +19,18 @@ export function gridIssues(specs: ParameterSpecs): z.core.$ZodIssue[] {
       }
       continue;
     }
-    if (dim.gridValues !== undefined) continue;
+    if (dim.gridValues !== undefined) {
+      // Values are kept to 12 significant digits: a q finer than that makes neighbours equal.
+      if (!dim.gridValues.every((v) => dim.decode(dim.encode(v)) === v)) {
+        issues.push({
+          code: 'custom',
+          path: [...path, 'q'],
+          message:
+            'too fine for values of this size: grid values keep 12 significant digits, which this q does not survive; raise q',
+        });
+      }
+      continue;
+    }
     issues.push({
       code: 'custom',
       path,

@@ -21,12 +21,14 @@ import {
   type Report,
   type SpecWarning,
   SWEEP_TRANSITIONS,
+  type SweepChanges,
   type SweepEvent,
   type SweepEventBody,
   type SweepSpec,
   type SweepState,
   type SweepView,
   sweepCompute,
+  type TokenRecord,
   TRIAL_STATES,
   type Trial,
   type TrialCheckpoint,
@@ -135,6 +137,7 @@ export class MemoryStore implements Store {
   private readonly sweeps = new Map<string, SweepEntry>();
   private readonly index: { n: number; sweepId: string }[] = [];
   private readonly workers = new Map<string, { info: WorkerInfo; expiresAt: number }>();
+  private readonly tokens = new Map<string, TokenRecord>();
   private readonly cap: number;
   private entries = 0;
   private waiters: (() => void)[] = [];
@@ -234,6 +237,18 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async updateSweepSpec(
+    id: string,
+    change: { previous: SweepSpec; next: SweepSpec; changes: SweepChanges; now: number },
+  ): Promise<'updated' | 'not_live' | 'changed'> {
+    const s = this.sweeps.get(id);
+    if (!s || (s.state !== 'running' && s.state !== 'paused')) return 'not_live';
+    if (JSON.stringify(s.spec) !== JSON.stringify(change.previous)) return 'changed';
+    s.spec = structuredClone(change.next);
+    this.log(s, change.now, { type: 'sweep.updated', changes: structuredClone(change.changes) });
+    return 'updated';
+  }
+
   // ---- trials ----
 
   async createTrial(sweepId: string, trial: NewTrial): Promise<CreateTrialResult> {
@@ -269,6 +284,7 @@ export class MemoryStore implements Store {
     const t = s?.trials.get(number);
     if (!s || !t) return { ok: false, state: 'missing' };
     if (!canTransition(t.state, 'running')) return { ok: false, state: t.state };
+    if (t.state === 'queued' && s.state === 'paused') return { ok: false, state: 'held' };
     const previous = t.state;
     t.attempt += 1;
     if (previous === 'running') {
@@ -696,6 +712,28 @@ export class MemoryStore implements Store {
     return [...this.workers.values()]
       .map((w) => structuredClone(w.info))
       .sort((a, b) => a.workerId.localeCompare(b.workerId));
+  }
+
+  async putToken(hash: string, record: TokenRecord): Promise<void> {
+    this.tokens.set(hash, structuredClone(record));
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
+    const record = this.tokens.get(hash);
+    return record && structuredClone(record);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return [...this.tokens.values()]
+      .map((t) => structuredClone(t))
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    for (const [hash, record] of this.tokens) {
+      if (record.id === id) return this.tokens.delete(hash);
+    }
+    return false;
   }
 
   // ---- internals ----

@@ -11,9 +11,12 @@ import {
 import type {
   Goal,
   Report,
+  SweepChanges,
   SweepEvent,
+  SweepSpec,
   SweepState,
   SweepView,
+  TokenRecord,
   Trial,
   TrialCheckpoint,
   TrialState,
@@ -161,6 +164,22 @@ export class RedisStore implements Store {
     await this.redis.xadd(k.sweepIndexLog, 'MAXLEN', '~', 10_000, '*', 'sweepId', sweep.id);
   }
 
+  async updateSweepSpec(
+    id: string,
+    change: { previous: SweepSpec; next: SweepSpec; changes: SweepChanges; now: number },
+  ): Promise<'updated' | 'not_live' | 'changed'> {
+    const r = await this.lua.rungUpdateSweep!(
+      this.keys.sweep(id),
+      this.keys.events(id),
+      change.now,
+      this.cap,
+      JSON.stringify(change.previous),
+      JSON.stringify(change.next),
+      JSON.stringify(change.changes),
+    );
+    return r === 1 ? 'updated' : r === 0 ? 'not_live' : 'changed';
+  }
+
   async getSweep(id: string): Promise<SweepView | undefined> {
     const k = this.keys;
     const [sweep, counts] = (await this.redis
@@ -255,7 +274,7 @@ export class RedisStore implements Store {
       start.gpus ? JSON.stringify(start.gpus) : '',
     )) as [number, string, number?, ...(string | null)[]];
     const [ok, state, attempt] = reply;
-    if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' };
+    if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' | 'held' };
     const checkpoint = checkpointOf(reply.slice(3) as (string | null)[]);
     return { ok: true, attempt: Number(attempt), ...(checkpoint && { checkpoint }) };
   }
@@ -697,6 +716,31 @@ export class RedisStore implements Store {
       .filter((e): e is string => e !== null)
       .map((e) => JSON.parse(e) as WorkerInfo)
       .sort((a, b) => a.workerId.localeCompare(b.workerId));
+  }
+
+  async putToken(hash: string, record: TokenRecord): Promise<void> {
+    await this.redis.hset(this.keys.tokens, hash, JSON.stringify(record));
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRecord | undefined> {
+    const raw = await this.redis.hget(this.keys.tokens, hash);
+    return raw === null ? undefined : (JSON.parse(raw) as TokenRecord);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return Object.values(await this.redis.hgetall(this.keys.tokens))
+      .map((raw) => JSON.parse(raw) as TokenRecord)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    // Tokens are few (people make them by hand): a scan of the hash is cheaper than an index.
+    for (const [hash, raw] of Object.entries(await this.redis.hgetall(this.keys.tokens))) {
+      if ((JSON.parse(raw) as TokenRecord).id === id) {
+        return (await this.redis.hdel(this.keys.tokens, hash)) === 1;
+      }
+    }
+    return false;
   }
 }
 

@@ -7,6 +7,7 @@ export interface SeenRequest {
   method: string;
   url: string;
   contentType: string | undefined;
+  authorization: string | undefined;
   body: string;
 }
 
@@ -35,6 +36,7 @@ export async function startFakeApi(
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       contentType: req.headers['content-type'],
+      authorization: req.headers.authorization,
       body: await readBody(req),
     };
     requests.push(seen);

@@ -13,10 +13,12 @@ import { RESUME_TRIAL } from './resume-trial.js';
 import { SET_TRIAL_BACKEND } from './set-trial-backend.js';
 import { START_TRIAL } from './start-trial.js';
 import { TRANSITION_SWEEP } from './transition-sweep.js';
+import { UPDATE_SWEEP } from './update-sweep.js';
 
 export const SCRIPTS: readonly LuaScript[] = [
   CREATE_SWEEP,
   TRANSITION_SWEEP,
+  UPDATE_SWEEP,
   CREATE_TRIAL,
   START_TRIAL,
   SET_TRIAL_BACKEND,

@@ -6,7 +6,8 @@ import { defineScript } from '../script.js';
  * series; logs `trial.started`.
  * ARGV: now, cap, number, worker id, worker id as a JSON string, job id, GPUs as JSON ('' = none).
  * Returns { 1, previous state, attempt, checkpoint path, step, attempt, at } (the checkpoint's
- * fields false when it has none) or { 0, current state } (or { 0, 'missing' }).
+ * fields false when it has none) or { 0, current state } (or { 0, 'missing' }, or { 0, 'held' }
+ * for a queued trial of a paused sweep).
  */
 export const START_TRIAL = defineScript(
   'rungStartTrial',
@@ -15,6 +16,10 @@ export const START_TRIAL = defineScript(
 local cur = redis.call('HGET', KEYS[4], 'state')
 if not cur then return { 0, 'missing' } end
 if not can_transition(cur, 'running') then return { 0, cur } end
+-- A paused sweep starts nothing new: its queued trials wait for it to resume.
+if cur == 'queued' and redis.call('HGET', KEYS[1], 'state') == 'paused' then
+  return { 0, 'held' }
+end
 local attempt = redis.call('HINCRBY', KEYS[4], 'attempt', 1)
 if cur == 'running' then
   redis.call('HSET', KEYS[5], (attempt - 1) .. ':endedBy', 'superseded',
