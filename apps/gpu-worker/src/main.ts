@@ -64,8 +64,9 @@ async function main(): Promise<void> {
       : undefined;
   let running = 0;
 
-  // How often the worker announces itself; it counts as gone after three missed heartbeats.
-  const heartbeatMs = intFromEnv(env, 'RUNG_HEARTBEAT_MS', 2000, 100, 60_000);
+  // How often the worker announces itself; it counts as gone after three missed heartbeats, and
+  // the scheduler then runs its trials again elsewhere.
+  const heartbeatMs = intFromEnv(env, 'RUNG_HEARTBEAT_MS', 1000, 100, 60_000);
 
   // Workers wait out Redis outages (maxRetriesPerRequest: null), as BullMQ requires.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });

@@ -84,7 +84,9 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       { state: start.state },
       start.state === 'held'
         ? 'trial not started: its sweep is paused (it starts when the sweep resumes)'
-        : 'trial not started: no longer queued',
+        : start.state === 'stale'
+          ? 'trial not started: a newer job runs it (this one was a lost worker’s)'
+          : 'trial not started: no longer queued',
     );
     return 'skipped';
   }

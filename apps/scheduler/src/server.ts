@@ -6,6 +6,7 @@
  * RUNG_BODY_LIMIT_BYTES, RUNG_REQUEST_TIMEOUT_MS, RUNG_RATE_LIMIT, RUNG_CORS_ORIGINS, LOG_LEVEL).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore } from '@rung/store';
 import { Redis } from 'ioredis';
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
     redis,
     key: store.keys.leader,
     fenceKey: store.keys.leaderFence,
-    holder: `scheduler-${randomUUID()}`,
+    // Stable across restarts of this replica, so a restart after a crash leads at once (with
+    // port 0 each process is a new replica: two of them on one host must not share an id).
+    holder:
+      process.env.RUNG_SCHEDULER_ID ||
+      `scheduler-${hostname()}-${config.port === 0 ? randomUUID() : config.port}`,
     ttlMs: intFromEnv(process.env, 'RUNG_LEADER_TTL_MS', 5000, 300, 600_000),
     onElected: (fence) => {
       logger.info({ holder: lease.holder, fence }, 'leading');
@@ -64,7 +69,6 @@ async function main(): Promise<void> {
     onError: (err) => logger.warn({ err }, 'leader lease: Redis error'),
   });
   scheduler.mayCreate = () => lease.isLeader();
-  lease.start();
 
   const validator = new ThreadSpecValidator();
   const app = await buildApp({
@@ -80,6 +84,9 @@ async function main(): Promise<void> {
   });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${config.port}` }, 'scheduler listening');
+  // Only once the port is ours: a second process started with this one's id fails to listen
+  // before it could take the lease back from a live predecessor.
+  lease.start();
 
   onStopSignals(async (signal) => {
     logger.info({ signal }, 'shutting down');

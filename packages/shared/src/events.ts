@@ -46,6 +46,15 @@ export type SweepEventBody =
       reason?: PruneReason;
     }
   | {
+      type: 'trial.retried';
+      number: number;
+      /** The attempt that was lost. */
+      attempt: number;
+      /** Infrastructure retries so far, this one included. */
+      retries: number;
+      reason: string;
+    }
+  | {
       type: 'trial.finished';
       number: number;
       /** The attempt that ended it; 0 when it was ended from outside any run (cancelled, abandoned). */

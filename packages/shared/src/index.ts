@@ -75,7 +75,7 @@ export type {
   SweepSpec,
   TrainerSpec,
 } from './sweep.js';
-export { GPU_SHARES } from './sweep.js';
+export { DEFAULT_MAX_RETRIES, GPU_SHARES } from './sweep.js';
 export { applySweepChanges, type SweepChanges } from './sweep-changes.js';
 export type { Attempt, Report, SweepCompute, SweepView, Trial, TrialCheckpoint } from './trial.js';
 export { sweepCompute } from './trial.js';

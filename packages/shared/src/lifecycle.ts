@@ -5,7 +5,8 @@
  *
  * ```
  * queued ──▶ running ──▶ completed | pruned | failed | cancelled
- *   ▲          │  ▲ └─┐ (a redelivered job starts a new attempt: running ──▶ running)
+ *   ▲ ▲        │  ▲ └─┐ (a redelivered job starts a new attempt: running ──▶ running)
+ *   │ └────────┤  │   │ (its worker lost: running ──▶ queued, retried as a new attempt)
  *   │          ▼  │   │
  *   └──────── paused  (early stopping pauses a trial at a rung; promotion queues it again)
  * ```
@@ -29,11 +30,12 @@ export type FinishedTrialState = 'completed' | 'pruned' | 'failed' | 'cancelled'
 
 /**
  * The allowed transitions, from → to. `running → running` is a new attempt: the job was
- * redelivered after its worker died, and the new attempt fences the old one off.
+ * redelivered (handed back by a worker that stopped), and the new attempt fences the old one
+ * off. `running → queued` is a retry: the trial's worker stopped heartbeating.
  */
 export const TRIAL_TRANSITIONS: Readonly<Record<TrialState, readonly TrialState[]>> = {
   queued: ['running', 'failed', 'cancelled'],
-  running: ['running', 'paused', 'completed', 'pruned', 'failed', 'cancelled'],
+  running: ['running', 'queued', 'paused', 'completed', 'pruned', 'failed', 'cancelled'],
   paused: ['queued', 'pruned', 'failed', 'cancelled'],
   completed: [],
   pruned: [],

@@ -123,6 +123,11 @@ export interface SweepSpec {
   run_cap?: number;
   /** Seconds after which the sweep stops and running trials are cancelled. */
   max_duration?: number;
+  /**
+   * Times a trial is run again when its worker is lost (infrastructure, not the trainer's own
+   * failure, which is never retried). @defaultValue 2 (`DEFAULT_MAX_RETRIES`)
+   */
+  max_retries?: number;
   /** Seed of every suggestion: same seed + same history → same suggestions. */
   seed: number;
 }
@@ -132,3 +137,6 @@ export interface SpecWarning {
   path: string;
   message: string;
 }
+
+/** A sweep's `max_retries` when it sets none. */
+export const DEFAULT_MAX_RETRIES = 2;

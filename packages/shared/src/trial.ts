@@ -18,11 +18,14 @@ export interface Attempt {
   /** This attempt's reports only, in step order. */
   reports: Report[];
   /**
-   * How the attempt ended: the trial's final state, `paused`, or `superseded` when a newer
-   * attempt took over (its worker died or lost the job). Absent while it runs.
+   * How the attempt ended: the trial's final state, `paused`, `superseded` when its job was
+   * handed back and a newer attempt took over, or `lost` when its worker stopped heartbeating.
+   * Absent while it runs.
    */
-  endedBy?: TrialState | 'superseded';
+  endedBy?: TrialState | 'superseded' | 'lost';
   endedAt?: number;
+  /** Why a lost attempt was lost (`worker w1 stopped heartbeating`). */
+  error?: string;
 }
 
 /**
@@ -79,6 +82,11 @@ export interface Trial {
   peakGpuMemoryMiB?: number;
   /** How many times a worker started the trial (more than 1 after a worker crash). */
   attempt: number;
+  /**
+   * Times the trial was run again for the infrastructure's sake (its worker lost, its job handed
+   * back); a trainer's own failure is never retried.
+   */
+  retries?: number;
   createdAt: number;
   startedAt?: number;
   /** When the current attempt's trainer was loaded and began training. */

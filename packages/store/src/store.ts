@@ -95,8 +95,11 @@ export type StartTrialResult =
       /** The checkpoint an earlier attempt saved: the new one may resume from it. */
       checkpoint?: TrialCheckpoint;
     }
-  /** `held`: the trial is queued but its sweep is paused, so it may not start now. */
-  | { ok: false; state: TrialState | 'missing' | 'held' };
+  /**
+   * `held`: the trial is queued but its sweep is paused, so it may not start now. `stale`: the
+   * trial runs under another job (this one was a lost worker's, redelivered late).
+   */
+  | { ok: false; state: TrialState | 'missing' | 'held' | 'stale' };
 
 /** A checkpoint a running attempt's trainer announces. */
 export interface NewCheckpoint {
@@ -325,6 +328,18 @@ export interface Store {
   ): Promise<{ count: number; better: number }[]>;
   /** The value at a 1-based rank of a rung's record; undefined past its end. */
   rungValueAt(sweepId: string, name: string, rank: number): Promise<number | undefined>;
+  /**
+   * Queues a running trial again because its attempt was lost (its worker stopped heartbeating):
+   * the attempt ends `lost` with `reason`, `retries` grows, `trial.retried` is logged. False when
+   * the trial is not running under that attempt.
+   */
+  retryTrial(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    reason: string,
+    now: number,
+  ): Promise<boolean>;
   /** Queues a paused trial again (promotion, with its reason); its next start is a new attempt. */
   resumeTrial(sweepId: string, number: number, now: number, reason?: PruneReason): Promise<boolean>;
   /**

@@ -121,7 +121,10 @@ function operationsTo(
 ): ((t: { number: number; attempt: number }) => Promise<boolean>)[] {
   switch (to) {
     case 'queued':
-      return [(t) => store.resumeTrial(sweepId, t.number, NOW)];
+      return [
+        (t) => store.resumeTrial(sweepId, t.number, NOW),
+        (t) => store.retryTrial(sweepId, t.number, t.attempt, 'worker lost', NOW),
+      ];
     case 'running':
       return [
         async (t) =>
@@ -263,7 +266,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect(await store.startTrial(id, waiting, start)).toEqual({ ok: false, state: 'held' });
         expect((await store.getTrial(id, waiting))!.state).toBe('queued');
         // A redelivered running trial is a new attempt of work already under way: it goes on.
-        expect((await store.startTrial(id, busy, start)).ok).toBe(true);
+        expect((await store.startTrial(id, busy, { ...start, jobId: 'j' })).ok).toBe(true);
         await store.transitionSweep(id, ['paused'], 'running', { now: NOW + 2 });
         expect((await store.startTrial(id, waiting, start)).ok).toBe(true);
       });
@@ -486,7 +489,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
 
         const second = await store.startTrial(id, first.number, {
           workerId: 'w2',
-          jobId: 'j2',
+          jobId: 'j',
           now: NOW + 10,
         });
         expect(second).toEqual({ ok: true, attempt: first.attempt + 1, checkpoint: saved });
@@ -495,6 +498,49 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           await store.recordCheckpoint(id, first.number, first.attempt, { ...where, step: 3 }),
         ).toBe(false);
         expect((await store.getTrial(id, first.number))?.checkpoint).toEqual(saved);
+      });
+
+      it('retry a lost attempt: it ends lost with its reason, and only the new job starts the trial', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        const first = await running(store, id);
+        expect(await store.retryTrial(id, first.number, first.attempt + 1, 'x', NOW + 1)).toBe(
+          false,
+        );
+        expect(
+          await store.retryTrial(id, first.number, first.attempt, 'worker w1 lost', NOW + 2),
+        ).toBe(true);
+        expect(await store.getTrial(id, first.number)).toMatchObject({
+          state: 'queued',
+          retries: 1,
+        });
+        const [event] = (await store.readEvents(id, '0-0', 100)).filter(
+          (e) => e.type === 'trial.retried',
+        );
+        expect(event).toMatchObject({
+          number: first.number,
+          attempt: first.attempt,
+          retries: 1,
+          reason: 'worker w1 lost',
+        });
+        const second = await store.startTrial(id, first.number, {
+          workerId: 'w2',
+          jobId: 'j-new',
+          now: NOW + 3,
+        });
+        expect(second).toMatchObject({ ok: true, attempt: first.attempt + 1 });
+        // The lost worker's job, redelivered late, does not take the trial from the new attempt.
+        expect(
+          await store.startTrial(id, first.number, { workerId: 'w3', jobId: 'j', now: NOW + 4 }),
+        ).toEqual({ ok: false, state: 'stale' });
+        const trial = await store.getTrial(id, first.number, { attempts: true });
+        expect(trial?.attempts?.map((a) => [a.attempt, a.endedBy, a.error])).toEqual([
+          [1, 'lost', 'worker w1 lost'],
+          [2, undefined, undefined],
+        ]);
+        // A job handed back and redelivered is a retry too.
+        await store.startTrial(id, first.number, { workerId: 'w4', jobId: 'j-new', now: NOW + 5 });
+        expect((await store.getTrial(id, first.number))?.retries).toBe(2);
       });
 
       it('let a resumed attempt go on with the series up to the checkpoint, no step twice', async () => {
@@ -508,7 +554,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         await store.recordCheckpoint(id, first.number, first.attempt, where);
         const second = await store.startTrial(id, first.number, {
           workerId: 'w2',
-          jobId: 'j2',
+          jobId: 'j',
           now: NOW + 10,
         });
         if (!second.ok || !second.checkpoint) throw new Error('no checkpoint offered');
@@ -535,8 +581,11 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         });
         await store.report(id, first.number, second.attempt, report(3, 0.3), { metric });
 
-        // The second attempt dies before saving another checkpoint: the third resumes from the
-        // same one, with the same series.
+        // The second attempt's worker is lost before it saves another checkpoint: retried, the
+        // third attempt resumes from the same one, with the same series.
+        expect(await store.retryTrial(id, first.number, second.attempt, 'lost', NOW + 15)).toBe(
+          true,
+        );
         const third = await store.startTrial(id, first.number, {
           workerId: 'w3',
           jobId: 'j3',

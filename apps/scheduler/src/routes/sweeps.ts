@@ -47,6 +47,7 @@ const TRIAL_FIELDS = [
   'gpuSeconds',
   'peakGpuMemoryMiB',
   'attempt',
+  'retries',
   'createdAt',
   'startedAt',
   'readyAt',

@@ -8,7 +8,9 @@
  * leader that has not noticed yet cannot create a trial once the new leader has written.
  *
  * A leader that fails to renew, or cannot reach Redis until its lease would have lapsed, steps
- * down at once. A clean shutdown deletes the lease, so a restarted scheduler leads without waiting.
+ * down at once. A clean shutdown deletes the lease, so a restarted scheduler leads without waiting;
+ * and a replica restarted after a crash takes back the lease its predecessor held under the same
+ * holder id (same host and port: the predecessor is gone), so it need not wait for it to lapse.
  */
 import type { Redis } from 'ioredis';
 
@@ -17,6 +19,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
+`;
+
+/** Takes the lease when it is free or already ours (a crashed predecessor's, under our id). */
+const ACQUIRE = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
 `;
 
 const RELEASE = `
@@ -29,7 +39,7 @@ export interface LeaderLeaseOptions {
   /** The lease key and the fencing counter's key. */
   key: string;
   fenceKey: string;
-  /** This replica's id. */
+  /** This replica's id: stable across restarts of one replica (e.g. host and port). */
   holder: string;
   /**
    * How long a lease lasts without renewal: another replica leads at most this long after a
@@ -101,7 +111,7 @@ export class LeaderLease {
   private async acquire(): Promise<void> {
     const { redis, key, fenceKey, holder } = this.opts;
     const now = this.clock();
-    if ((await redis.set(key, holder, 'PX', this.ttlMs, 'NX')) !== 'OK') return;
+    if ((await redis.eval(ACQUIRE, 1, key, holder, this.ttlMs)) !== 1) return;
     this.fence = await redis.incr(fenceKey);
     this.leading = true;
     this.lastRenewed = now;

@@ -2,8 +2,9 @@
  * The leader's loop. It follows the event logs of every live sweep (one blocking read for all of
  * them, plus the index of new sweeps), and reconciles only the sweeps whose logs moved — plus the
  * sweeps that wanted more slots than they had, when a slot frees anywhere. Around it: fair shares
- * recomputed from the workers' heartbeats, max_duration deadlines, and a slow pass over every live
- * sweep for safety (jobs lost between creating a trial and enqueueing it, orphaned trials).
+ * recomputed from the workers' heartbeats, the trials of workers whose heartbeat lapsed run again,
+ * max_duration deadlines, and a slow pass over every live sweep for safety (jobs lost between
+ * creating a trial and enqueueing it, orphaned trials).
  */
 import type { Logger } from '@rung/shared';
 import type { Store } from '@rung/store';
@@ -20,8 +21,16 @@ export interface SchedulingLoopOptions {
   followBlockMs?: number;
   /** Interval of the slow pass over every live sweep. @defaultValue 30000 */
   safetyPassMs?: number;
-  /** Interval at which the cluster's slots are re-read from the workers. @defaultValue 2000 */
+  /**
+   * Interval at which the workers' heartbeats are read: the cluster's slots, and which workers
+   * are gone (their trials are retried). @defaultValue 1000
+   */
   capacityMs?: number;
+  /**
+   * After the scheduler's own Redis calls fail, workers' heartbeats are not judged for this long:
+   * they could not heartbeat either. @defaultValue 5000
+   */
+  outageGraceMs?: number;
 }
 
 export class SchedulingLoop {
@@ -35,6 +44,8 @@ export class SchedulingLoop {
   private indexPosition = '0-0';
   private capacity = Number.POSITIVE_INFINITY;
   private retryAt = 0;
+  /** When a step last failed (Redis away, most likely). */
+  private failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: SchedulingLoopOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -68,7 +79,7 @@ export class SchedulingLoop {
     const { store, scheduler, logger } = this.opts;
     const followMs = this.opts.followBlockMs ?? 1000;
     const safetyMs = this.opts.safetyPassMs ?? 30_000;
-    const capacityMs = this.opts.capacityMs ?? 2000;
+    const capacityMs = this.opts.capacityMs ?? 1000;
     this.indexPosition = await store.lastEventId();
     let nextSafety = 0;
     let nextCapacity = 0;
@@ -97,6 +108,7 @@ export class SchedulingLoop {
         const waitMs = this.dirty.size > 0 ? Math.max(1, this.retryAt - this.clock()) : followMs;
         await this.follow(Math.min(waitMs, followMs, Math.max(1, nextSafety - this.clock())));
       } catch (err) {
+        this.failedAt = this.clock();
         logger.error({ err }, 'scheduling step failed');
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -167,7 +179,11 @@ export class SchedulingLoop {
   }
 
   private async refreshCapacity(): Promise<void> {
-    const workers = await this.opts.store.liveWorkers(this.clock());
+    const now = this.clock();
+    const workers = await this.opts.store.liveWorkers(now);
+    if (now - this.failedAt >= (this.opts.outageGraceMs ?? 5000)) {
+      await this.opts.scheduler.retryLost(new Map(workers.map((w) => [w.workerId, w])));
+    }
     // Before any worker has announced itself the cluster's size is unknown: no sweep is held back.
     this.capacity =
       workers.length === 0

@@ -40,6 +40,11 @@ export class SweepRuntime {
   private seq: number | undefined;
   /** Points of queued, running and paused trials, by number. */
   readonly pending = new Map<number, Point>();
+  /**
+   * Running trials: the worker, attempt and start (on the worker's clock) of each, so that the
+   * trials of a worker that is gone, or restarted since, are retried.
+   */
+  readonly running = new Map<number, { workerId: string; attempt: number; startedAt: number }>();
   /** Trials paused at a rung, waiting for a promotion (successive halving), with the rule's reason. */
   readonly pausedTrials = new Map<number, PruneReason | undefined>();
   /** The sweep's promotion rule, when its pruner pauses trials. */
@@ -90,6 +95,7 @@ export class SweepRuntime {
   rebuild(trials: readonly Trial[], position: string, paused: boolean): void {
     this.paused = paused;
     this.pending.clear();
+    this.running.clear();
     this.pausedTrials.clear();
     this.unsent = [];
     this.resetPending = true;
@@ -108,6 +114,13 @@ export class SweepRuntime {
       if (t.state === 'queued' || t.state === 'running' || t.state === 'paused') {
         this.pending.set(t.number, t.point ?? []);
         if (t.state === 'queued') this.toEnqueue.add(t.number);
+        if (t.state === 'running') {
+          this.running.set(t.number, {
+            workerId: t.workerId ?? '',
+            attempt: t.attempt,
+            startedAt: t.startedAt ?? 0,
+          });
+        }
         if (t.state === 'paused') this.pausedTrials.set(t.number, t.pauseReason);
       } else {
         this.markFinished(t.number, t.state, t.value, t.lastStep, t.point ?? []);
@@ -130,6 +143,17 @@ export class SweepRuntime {
         if (event.number >= this.known) this.pending.set(event.number, event.point);
         this.created = Math.max(this.created, event.number + 1);
         break;
+      case 'trial.started':
+        this.running.set(event.number, {
+          workerId: event.workerId,
+          attempt: event.attempt,
+          startedAt: event.at,
+        });
+        break;
+      case 'trial.retried':
+        this.running.delete(event.number);
+        this.toEnqueue.add(event.number);
+        break;
       case 'sweep.paused':
       case 'sweep.resumed':
         this.paused = event.type === 'sweep.paused';
@@ -139,6 +163,7 @@ export class SweepRuntime {
         this.cap = runCapOf(this.spec, this.space);
         break;
       case 'trial.paused': {
+        this.running.delete(event.number);
         this.pausedTrials.set(event.number, event.reason);
         // Paused at a rung, the trial tells the sampler as much as a pruned one would (multi-
         // fidelity): the step it paused at and the value its rung ranked it by, both in the
@@ -158,6 +183,7 @@ export class SweepRuntime {
       case 'trial.finished': {
         const point = this.pending.get(event.number);
         this.pending.delete(event.number);
+        this.running.delete(event.number);
         this.pausedTrials.delete(event.number);
         this.toEnqueue.delete(event.number);
         if (point) this.markFinished(event.number, event.state, event.value, event.step, point);

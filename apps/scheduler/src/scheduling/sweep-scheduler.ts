@@ -9,6 +9,7 @@
  */
 import { type Params, type PruneReason, rungName } from '@rung/search';
 import {
+  DEFAULT_MAX_RETRIES,
   type Logger,
   type ResourceSpec,
   type SweepEvent,
@@ -434,6 +435,46 @@ export class SweepScheduler {
     }
     this.opts.logger.info({ sweepId, requeued: queued.length }, 'sweep resumed');
     return true;
+  }
+
+  /**
+   * Runs again the trials whose workers stopped heartbeating, or restarted since the trial began
+   * (`live`: each worker whose heartbeat is fresh, and when it started): each is queued for a new
+   * attempt (from its checkpoint) up to the sweep's `max_retries`, then failed. Returns how many
+   * it retried.
+   */
+  async retryLost(live: ReadonlyMap<string, { startedAt: number }>): Promise<number> {
+    const { store, logger } = this.opts;
+    let retried = 0;
+    for (const runtime of this.runtimes.values()) {
+      const max = runtime.spec.max_retries ?? DEFAULT_MAX_RETRIES;
+      for (const [number, { workerId, attempt, startedAt }] of [...runtime.running]) {
+        const worker = live.get(workerId);
+        if (worker && worker.startedAt <= startedAt) continue;
+        const trial = await store.getTrial(runtime.id, number);
+        runtime.running.delete(number);
+        if (trial?.state !== 'running' || trial.attempt !== attempt) continue;
+        const lost = worker
+          ? `worker ${workerId} restarted while the trial ran`
+          : `worker ${workerId} stopped heartbeating`;
+        const retries = trial.retries ?? 0;
+        const id = trialId(runtime.id, number);
+        if (retries < max) {
+          if (await store.retryTrial(runtime.id, number, attempt, lost, this.clock())) {
+            retried += 1;
+            logger.warn(
+              { sweepId: runtime.id, trialId: id, workerId, attempt },
+              'trial retried: worker lost',
+            );
+          }
+        } else {
+          const reason = `${lost}; not retried: ${retries} retries spent (max_retries ${max})`;
+          await store.endTrial(runtime.id, number, 'failed', reason, this.clock());
+          logger.warn({ sweepId: runtime.id, trialId: id, workerId }, 'trial failed: worker lost');
+        }
+      }
+    }
+    return retried;
   }
 
   /** Cancels a sweep at a user's request: its queued, running and paused trials are cancelled. */

@@ -77,6 +77,14 @@ describe('the leader lease', () => {
       'b deposed: the lease was taken over',
     ]);
     await b.release();
+    // 'c' crashed holding the lease (5 s left); restarted under the same id, it leads at once,
+    // in a new term.
+    const fenceBefore = Number(await redis.get(`${key}:fence`));
+    const c = lease('c');
+    c.start();
+    await until('the restarted c leads', async () => c.isLeader(), 1000);
+    expect(c.token).toBe(fenceBefore + 1);
+    await c.release();
   });
 });
 
@@ -217,5 +225,78 @@ describe('the scheduling loop', () => {
       async () => (await store.sweepStatus('sw-big'))?.counts.queued === 7,
     );
     expect((await store.sweepStatus('sw-small'))?.counts.queued).toBe(1);
+  });
+
+  it("runs a lost worker's trial again once its heartbeat lapses, up to max_retries", async () => {
+    const { store, queue, loop } = await cluster();
+    const beat = (workerId: string, ttlMs: number, startedAt = 0) =>
+      store.heartbeatWorker(
+        {
+          workerId,
+          slots: 2,
+          busy: 1,
+          trainers: [{ name: 'mlp' }],
+          gpus: [],
+          host: 'h',
+          startedAt,
+          at: Date.now(),
+        },
+        ttlMs,
+      );
+    await beat('w-live', 60_000);
+    loop.start(1);
+    await store.createSweep({
+      id: 'sw-lost',
+      spec: { ...spec(2, 2), max_retries: 1 },
+      sampler: 'random',
+      warnings: [],
+      now: Date.now(),
+    });
+    await until(
+      'two trials queued',
+      async () => (await store.sweepStatus('sw-lost'))?.counts.queued === 2,
+    );
+    // Trial 0 runs on a worker that stops heartbeating; trial 1 on one that goes on.
+    await beat('w-dying', 300);
+    const start = (number: number, workerId: string, jobId: string) =>
+      store.startTrial('sw-lost', number, { workerId, jobId, now: Date.now() });
+    const first = await start(0, 'w-dying', 'sw-lost-0-e1');
+    expect(first.ok).toBe(true);
+    expect((await start(1, 'w-live', 'sw-lost-1-e1')).ok).toBe(true);
+
+    const retried = await until('trial 0 retried', async () => {
+      const t = await store.getTrial('sw-lost', 0);
+      return t?.state === 'queued' && t;
+    });
+    expect(retried.retries).toBe(1);
+    // Its new job is on the queue; the healthy worker's trial was left alone.
+    await until(
+      'the retry is enqueued',
+      async () => (await queue.getJob('sw-lost-0-e2')) !== undefined,
+    );
+    expect((await store.getTrial('sw-lost', 1))?.state).toBe('running');
+
+    // The second attempt's worker is lost too: max_retries (1) is spent, so the trial fails.
+    await beat('w-dying-2', 300);
+    expect((await start(0, 'w-dying-2', 'sw-lost-0-e2')).ok).toBe(true);
+    const failed = await until('trial 0 failed', async () => {
+      const t = await store.getTrial('sw-lost', 0, { attempts: true });
+      return t?.state === 'failed' && t;
+    });
+    expect(failed.error).toBe(
+      'worker w-dying-2 stopped heartbeating; not retried: 1 retries spent (max_retries 1)',
+    );
+    expect(failed.attempts?.[0]).toMatchObject({
+      endedBy: 'lost',
+      error: 'worker w-dying stopped heartbeating',
+    });
+
+    // A worker restarted under the same id (its heartbeat says when it started) lost its trial.
+    await beat('w-live', 60_000, Date.now() + 1);
+    const again = await until('trial 1 retried', async () => {
+      const t = await store.getTrial('sw-lost', 1, { attempts: true });
+      return t?.state === 'queued' && t;
+    });
+    expect(again.attempts?.[0]?.error).toBe('worker w-live restarted while the trial ran');
   });
 });

@@ -94,6 +94,7 @@ function sweepShape<P extends z.ZodType>(parameters: P) {
     parallelism: z.number().int().min(1).default(SWEEP_DEFAULTS.parallelism),
     run_cap: z.number().int().min(1).optional(),
     max_duration: z.number().gt(0).optional(),
+    max_retries: z.number().int().min(0).max(100).optional(),
     // The RNG mixes the seed as a 32-bit integer: larger seeds would alias smaller ones.
     seed: z.number().int().min(0).max(0xffff_ffff).default(SWEEP_DEFAULTS.seed),
     program: z.string().min(1).optional(),
@@ -212,6 +213,7 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
     parallelism: v.parallelism,
     ...(v.run_cap !== undefined && { run_cap: v.run_cap }),
     ...(v.max_duration !== undefined && { max_duration: v.max_duration }),
+    ...(v.max_retries !== undefined && { max_retries: v.max_retries }),
     seed: v.seed,
   };
   return {

@@ -69,8 +69,9 @@ interface AttemptEntry {
   /** The last lines of its output, and how many it ever wrote. */
   logs: LogLine[];
   logCount: number;
-  endedBy?: TrialState | 'superseded';
+  endedBy?: Attempt['endedBy'];
   endedAt?: number;
+  error?: string;
   reports: Map<number, Report>;
 }
 
@@ -97,6 +98,7 @@ interface TrialEntry {
   gpus?: number[];
   gpuSeconds?: number;
   peakGpuMemoryMiB?: number;
+  retries?: number;
   checkpoint?: TrialCheckpoint;
   attempts: Map<number, AttemptEntry>;
 }
@@ -284,12 +286,14 @@ export class MemoryStore implements Store {
     const t = s?.trials.get(number);
     if (!s || !t) return { ok: false, state: 'missing' };
     if (!canTransition(t.state, 'running')) return { ok: false, state: t.state };
+    if (t.state === 'running' && t.jobId !== jobId) return { ok: false, state: 'stale' };
     if (t.state === 'queued' && s.state === 'paused') return { ok: false, state: 'held' };
     const previous = t.state;
     t.attempt += 1;
     if (previous === 'running') {
       const old = t.attempts.get(t.attempt - 1);
       if (old) Object.assign(old, { endedBy: 'superseded', endedAt: now });
+      t.retries = (t.retries ?? 0) + 1;
     }
     t.attempts.set(t.attempt, {
       workerId,
@@ -500,6 +504,24 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async retryTrial(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    reason: string,
+    now: number,
+  ): Promise<boolean> {
+    const s = this.sweeps.get(sweepId);
+    const t = s?.trials.get(number);
+    if (!s || !t || t.state !== 'running' || t.attempt !== attempt) return false;
+    if (!canTransition(t.state, 'queued')) return false;
+    Object.assign(t.attempts.get(attempt)!, { endedBy: 'lost', endedAt: now, error: reason });
+    t.retries = (t.retries ?? 0) + 1;
+    this.move(s, t, 'running', 'queued');
+    this.log(s, now, { type: 'trial.retried', number, attempt, retries: t.retries, reason });
+    return true;
+  }
+
   async resumeTrial(
     sweepId: string,
     number: number,
@@ -573,6 +595,7 @@ export class MemoryStore implements Store {
           };
           if (a.endedBy !== undefined) out.endedBy = a.endedBy;
           if (a.endedAt !== undefined) out.endedAt = a.endedAt;
+          if (a.error !== undefined) out.error = a.error;
           return out;
         });
     }
@@ -812,6 +835,7 @@ function toTrial(sweepId: string, t: TrialEntry, withReports: boolean): Trial {
   if (t.gpus !== undefined) view.gpus = [...t.gpus];
   if (t.gpuSeconds !== undefined) view.gpuSeconds = t.gpuSeconds;
   if (t.peakGpuMemoryMiB !== undefined) view.peakGpuMemoryMiB = t.peakGpuMemoryMiB;
+  if (t.retries !== undefined) view.retries = t.retries;
   if (t.startedAt !== undefined) view.startedAt = t.startedAt;
   if (t.readyAt !== undefined) view.readyAt = t.readyAt;
   if (t.finishedAt !== undefined) view.finishedAt = t.finishedAt;

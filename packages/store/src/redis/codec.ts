@@ -78,6 +78,7 @@ export function toTrial(
   if (h.gpus) trial.gpus = JSON.parse(h.gpus) as number[];
   if (h.gpuSeconds) trial.gpuSeconds = Number(h.gpuSeconds);
   if (h.peakGpuMemoryMiB) trial.peakGpuMemoryMiB = Number(h.peakGpuMemoryMiB);
+  if (h.retries) trial.retries = Number(h.retries);
   if (h.startedAt) trial.startedAt = Number(h.startedAt);
   if (h.readyAt) trial.readyAt = Number(h.readyAt);
   if (h.finishedAt) trial.finishedAt = Number(h.finishedAt);
@@ -123,9 +124,11 @@ export function attemptOf(
     reports: reportsOf(reports),
   };
   const endedBy = meta[`${attempt}:endedBy`];
-  if (endedBy) view.endedBy = endedBy as TrialState | 'superseded';
+  if (endedBy) view.endedBy = endedBy as NonNullable<Attempt['endedBy']>;
   const endedAt = meta[`${attempt}:endedAt`];
   if (endedAt) view.endedAt = Number(endedAt);
+  const error = meta[`${attempt}:error`];
+  if (error) view.error = error;
   return view;
 }
 

@@ -274,7 +274,7 @@ export class RedisStore implements Store {
       start.gpus ? JSON.stringify(start.gpus) : '',
     )) as [number, string, number?, ...(string | null)[]];
     const [ok, state, attempt] = reply;
-    if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' | 'held' };
+    if (ok !== 1) return { ok: false, state: state as TrialState | 'missing' | 'held' | 'stale' };
     const checkpoint = checkpointOf(reply.slice(3) as (string | null)[]);
     return { ok: true, attempt: Number(attempt), ...(checkpoint && { checkpoint }) };
   }
@@ -473,6 +473,24 @@ export class RedisStore implements Store {
       this.cap,
       attempt,
       reason ? JSON.stringify(reason) : '',
+    );
+    return r === 1;
+  }
+
+  async retryTrial(
+    sweepId: string,
+    number: number,
+    attempt: number,
+    reason: string,
+    now: number,
+  ): Promise<boolean> {
+    const r = await this.lua.rungRetryTrial!(
+      ...this.lifecycleKeys(sweepId, number),
+      now,
+      this.cap,
+      attempt,
+      reason,
+      JSON.stringify(reason),
     );
     return r === 1;
   }

@@ -10,6 +10,7 @@ import { RECORD_CHECKPOINT } from './record-checkpoint.js';
 import { REPORT } from './report.js';
 import { RESUME_FROM_CHECKPOINT } from './resume-from-checkpoint.js';
 import { RESUME_TRIAL } from './resume-trial.js';
+import { RETRY_TRIAL } from './retry-trial.js';
 import { SET_TRIAL_BACKEND } from './set-trial-backend.js';
 import { START_TRIAL } from './start-trial.js';
 import { TRANSITION_SWEEP } from './transition-sweep.js';
@@ -28,6 +29,7 @@ export const SCRIPTS: readonly LuaScript[] = [
   FINISH_TRIAL,
   PAUSE_TRIAL,
   RESUME_TRIAL,
+  RETRY_TRIAL,
   END_TRIALS,
   APPEND_LOGS,
 ];
