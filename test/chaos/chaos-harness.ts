@@ -2,7 +2,9 @@
  * The chaos harness: a real cluster — its own redis-server (AOF on), two scheduler replicas, N
  * workers — runs a sweep of short `sleep` trials while, at random moments (a seeded schedule),
  * the harness kill -9s a worker, the leading scheduler or redis-server, and restarts it (the
- * worker under the same id, the scheduler on the same port, Redis on the same data folder). When
+ * worker under the same id, the scheduler on the same port, Redis on the same data folder), or
+ * makes the network to Redis bad (every process talks to it through a proxy that the harness
+ * slows down for a while, or that cuts every connection at once). When
  * the sweep ends it checks the records against the invariants: every trial number once, every
  * trial ended once, counts that match the trials, each attempt's reports its own.
  */
@@ -16,6 +18,7 @@ import { createRng } from '@rung/search';
 import { isActive, type SweepView, TRIAL_STATES, type Trial } from '@rung/shared';
 import { freePort, type LocalRedis, RedisStore, startLocalRedis } from '@rung/store';
 import { Redis } from 'ioredis';
+import { startFlakyProxy } from './flaky-proxy.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
@@ -25,18 +28,19 @@ export interface ChaosOptions {
   trials: number;
   workers: number;
   seed: number;
-  /** Pause between two kills, drawn in [min, max] ms. */
-  killEveryMs: [number, number];
-  /** Progress lines (each kill, each recovery). */
+  /** Pause between two faults, drawn in [min, max] ms. */
+  faultEveryMs: [number, number];
+  /** Progress lines (each fault, each recovery). */
   log?: (line: string) => void;
 }
 
-export type KillKind = 'worker' | 'scheduler' | 'redis';
+/** What the harness does to the cluster: kill -9 (and restart) a process, or hurt the network. */
+export type FaultKind = 'worker' | 'scheduler' | 'redis' | 'slow' | 'cut';
 
 export interface ChaosReport {
   trials: number;
   seconds: number;
-  kills: Record<KillKind, number>;
+  faults: Record<FaultKind, number>;
   /** Infrastructure retries over all trials. */
   retries: number;
   /** kill -9 of a worker → each of its trials running again (or ended) elsewhere, ms. */
@@ -67,10 +71,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const prefix = `chaos-${randomUUID().slice(0, 8)}:`;
   let redis: LocalRedis = await startLocalRedis({ dir: join(dir, 'redis') });
   const redisPort = redis.port;
+  const proxy = await startFlakyProxy(
+    redisPort,
+    (() => {
+      const jitter = createRng(opts.seed + 1);
+      return () => jitter.next();
+    })(),
+  );
   const apiPorts = [await freePort(), await freePort()];
   const env = {
     ...process.env,
-    REDIS_URL: redis.url,
+    REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
     RUNG_PREFIX: prefix,
     RUNG_QUEUE: `chaos-${randomUUID().slice(0, 8)}`,
     RUNG_HOST: '127.0.0.1',
@@ -95,8 +106,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const workerIds = Array.from({ length: opts.workers }, (_, i) => `cw${i}`);
   const workers = workerIds.map((id) => spawnProc(WORKER, { RUNG_WORKER_ID: id }));
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
+  // Redis is killed on purpose: the client reconnects, and its errors meanwhile are expected.
+  client.on('error', () => undefined);
   const store = new RedisStore(client, { prefix });
-  const kills: Record<KillKind, number> = { worker: 0, scheduler: 0, redis: 0 };
+  const faults: Record<FaultKind, number> = { worker: 0, scheduler: 0, redis: 0, slow: 0, cut: 0 };
   const workerRecoveryMs: number[] = [];
   const schedulerRecoveryMs: number[] = [];
   const redisRecoveryMs: number[] = [];
@@ -134,7 +147,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       headers: { 'content-type': 'application/yaml' },
       body: `
 method: random
-trainer: { name: sleep, options: { steps: 4, seconds_per_step: 0.1 } }
+trainer: { name: sleep, options: { steps: 5, seconds_per_step: 0.2 } }
 metric: { name: val_loss, goal: minimize }
 parameters:
   x: { min: 0, max: 1 }
@@ -154,7 +167,7 @@ max_retries: 10
         return undefined;
       }
     };
-    let nextKill = Date.now() + between(...opts.killEveryMs);
+    let nextKill = Date.now() + between(...opts.faultEveryMs);
     const deadline = Date.now() + 20 * 60_000;
     for (;;) {
       const s = await status();
@@ -166,9 +179,24 @@ max_retries: 10
         continue;
       }
       const draw = rng.next();
-      const kind: KillKind = draw < 0.6 ? 'worker' : draw < 0.8 ? 'scheduler' : 'redis';
-      kills[kind] += 1;
-      if (kind === 'worker') {
+      const kind: FaultKind =
+        draw < 0.45
+          ? 'worker'
+          : draw < 0.6
+            ? 'scheduler'
+            : draw < 0.75
+              ? 'redis'
+              : draw < 0.9
+                ? 'slow'
+                : 'cut';
+      faults[kind] += 1;
+      if (kind === 'slow') {
+        const maxMs = between(20, 300);
+        proxy.slowDown(maxMs, Date.now() + 3000);
+        log(`network to Redis slow: up to ${Math.round(maxMs)} ms a chunk for 3 s`);
+      } else if (kind === 'cut') {
+        log(`network to Redis cut: ${proxy.cutAll()} connections dropped`);
+      } else if (kind === 'worker') {
         const i = Math.floor(rng.next() * workers.length);
         const victim = workerIds[i]!;
         const running = (await store.activeTrials(sweep.id, { reports: false })).filter(
@@ -214,7 +242,7 @@ max_retries: 10
         if (ms !== undefined) redisRecoveryMs.push(ms);
         log(`  redis back: a trial finished ${ms ?? '?'} ms after the restart`);
       }
-      nextKill = Date.now() + between(...opts.killEveryMs);
+      nextKill = Date.now() + between(...opts.faultEveryMs);
     }
     await settleWorkerRecoveries(store, sweep.id, pendingWorkerRecoveries, workerRecoveryMs);
 
@@ -222,7 +250,7 @@ max_retries: 10
     return {
       trials: opts.trials,
       seconds: Math.round((Date.now() - started) / 100) / 10,
-      kills,
+      faults,
       workerRecoveryMs,
       schedulerRecoveryMs,
       redisRecoveryMs,
@@ -235,6 +263,7 @@ max_retries: 10
     });
   } finally {
     await Promise.all([...schedulers, ...workers].map((p) => killAndWait(p.child)));
+    await proxy.close();
     await store.close().catch(() => undefined);
     client.disconnect();
     await redis.stop();
@@ -340,11 +369,11 @@ async function checkInvariants(
       }
     }
     const last = full?.attempts?.at(-1);
-    if (last && t.state === 'completed') {
+    if (full && last && t.state === 'completed') {
       const own = JSON.stringify(last.reports.map((r) => r.step));
-      const shown = JSON.stringify(t.reports.map((r) => r.step).slice(-last.reports.length));
+      const shown = JSON.stringify(full.reports.map((r) => r.step).slice(-last.reports.length));
       if (own !== shown) problems.push(`trial ${t.number}: its reports are not its last attempt's`);
-      const final = t.reports.at(-1)?.metrics.val_loss;
+      const final = full.reports.at(-1)?.metrics.val_loss;
       if (final !== t.value)
         problems.push(`trial ${t.number}: value ${t.value} ≠ last report ${final}`);
     }

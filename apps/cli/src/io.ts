@@ -2,6 +2,7 @@
  * What a command may touch of the outside world: its output streams, the environment and
  * Ctrl-C. `main` passes the real process; tests pass buffers and their own signals.
  */
+import { launcherPid, watchProcess } from '@rung/shared';
 import type { TextOut } from './render/live-frame.js';
 
 /** Signals of the user asking a long-running command to stop. */
@@ -47,6 +48,11 @@ export function processIo(): Io {
       };
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const s of signals) process.on(s, onSignal);
+      // `npx rung up` under a process manager: npm does not pass its SIGTERM on, so its end is
+      // taken as one (and a shell's end, closing a terminal, as its SIGHUP).
+      const launcher = launcherPid(process.env);
+      const unwatch =
+        launcher === undefined ? () => {} : watchProcess(launcher, () => onSignal('SIGHUP'));
       // A closed terminal (SIGHUP) or a closed pipe makes writes fail; that must not crash the
       // CLI before it has stopped the processes it started.
       const ignore = () => {};
@@ -56,6 +62,7 @@ export function processIo(): Io {
         interrupt: interrupt.signal,
         force: force.signal,
         release: () => {
+          unwatch();
           for (const s of signals) process.off(s, onSignal);
           process.stdout.off('error', ignore);
           process.stderr.off('error', ignore);

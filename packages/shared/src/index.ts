@@ -44,7 +44,13 @@ export {
 } from './lifecycle.js';
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
-export { onStopSignals, runMain } from './process-lifecycle.js';
+export {
+  launcherPid,
+  onStopSignals,
+  runMain,
+  type StopReason,
+  watchProcess,
+} from './process-lifecycle.js';
 export { createPruner, type PrunerSetting } from './pruner-choice.js';
 export {
   DEFAULT_TRIAL_QUEUE,

@@ -13,6 +13,11 @@ export interface LocalRedisOptions {
   port?: number;
   /** The redis-server binary. @defaultValue `redis-server` from PATH */
   bin?: string;
+  /**
+   * A process whose end stops this server (SIGTERM: the AOF is flushed), watched by a small
+   * guardian process: a supervisor killed with SIGKILL leaves no redis-server behind.
+   */
+  stopWhenGone?: number;
 }
 
 export interface LocalRedis {
@@ -78,6 +83,12 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   // the workers while Redis is still there to take their last writes, and Redis last.
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   await waitUntilReady(child, port);
+  if (opts.stopWhenGone !== undefined) {
+    spawn(process.execPath, ['-e', GUARDIAN, String(opts.stopWhenGone), String(child.pid)], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+  }
   let exited = false;
   const exitPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve) => {
@@ -101,6 +112,16 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
     },
   };
 }
+
+/** Stops redis-server (argv[2]) once the watched process (argv[1]) is gone; ends with either. */
+const GUARDIAN = `
+const [watched, server] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+setInterval(() => {
+  if (!alive(server)) process.exit(0);
+  if (!alive(watched)) { try { process.kill(server, 'SIGTERM'); } catch {} process.exit(0); }
+}, 500);
+`;
 
 /** Resolves once redis-server logs that it accepts connections; rejects with its output if it exits. */
 function waitUntilReady(child: ChildProcess, port: number): Promise<void> {

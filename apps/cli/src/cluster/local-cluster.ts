@@ -48,6 +48,11 @@ export interface LocalClusterOptions {
   workerReadyMs?: number;
   /** A child exited after the cluster was up, without being asked to. */
   onUnexpectedExit?: (exit: ChildExit) => void;
+  /**
+   * The private redis-server exited without being asked to: it is restarted on the same data
+   * (up to 3 times a minute); `error` says why it could not be, and then the cluster must stop.
+   */
+  onRedisExit?: (exit: { code: number | null; signal: string | null; error?: string }) => void;
   /** Aborts a start in progress (Ctrl-C while waiting for the scheduler). */
   signal?: AbortSignal;
 }
@@ -151,9 +156,36 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     const port = opts.port === 0 ? await freePort() : opts.port;
     await assertPortFree(port);
     let redisUrl = opts.redisUrl;
+    const redisDir = opts.redisDir ?? join(stateDir, 'redis');
+    const restarts: number[] = [];
+    // A crashed redis-server comes back on its port and data (AOF), so the cluster goes on.
+    const superviseRedis = (server: LocalRedis) => {
+      void server.exited.then(async ({ code, signal }) => {
+        if (stopping) return;
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts[0]! < now - 60_000) restarts.shift();
+        if (restarts.length > 3) {
+          opts.onRedisExit?.({ code, signal, error: 'it crashed more than 3 times in a minute' });
+          return;
+        }
+        try {
+          redis = await startLocalRedis({
+            dir: redisDir,
+            port: server.port,
+            stopWhenGone: process.pid,
+          });
+          superviseRedis(redis);
+          opts.onRedisExit?.({ code, signal });
+        } catch (err) {
+          opts.onRedisExit?.({ code, signal, error: (err as Error).message });
+        }
+      });
+    };
     if (!redisUrl) {
       try {
-        redis = await startLocalRedis({ dir: opts.redisDir ?? join(stateDir, 'redis'), port: 0 });
+        redis = await startLocalRedis({ dir: redisDir, port: 0, stopWhenGone: process.pid });
+        superviseRedis(redis);
       } catch (err) {
         const message = (err as Error).message;
         throw new ClusterStartError(
@@ -167,7 +199,13 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     supervisor.start({
       name: 'scheduler',
       args: [schedulerEntry],
-      env: { ...env, REDIS_URL: redisUrl, RUNG_PORT: String(port), RUNG_HOST: '127.0.0.1' },
+      env: {
+        ...env,
+        REDIS_URL: redisUrl,
+        RUNG_PORT: String(port),
+        RUNG_HOST: '127.0.0.1',
+        RUNG_WATCH_PARENT: '1',
+      },
       logFile: join(logsDir, 'scheduler.log'),
     });
     const apiUrl = `http://127.0.0.1:${port}`;
@@ -183,6 +221,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
           ...env,
           REDIS_URL: redisUrl,
           RUNG_WORKER_ID: name,
+          RUNG_WATCH_PARENT: '1',
           RUNG_CPU_SLOTS: String(opts.cpuSlots),
           RUNG_CHECKPOINT_ROOT: env.RUNG_CHECKPOINT_ROOT || join(stateDir, 'checkpoints'),
         },

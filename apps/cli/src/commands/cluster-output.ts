@@ -64,6 +64,27 @@ export function reportUnexpectedExit(exit: ChildExit, io: Io): void {
   );
 }
 
+/**
+ * The private redis-server exited without being asked: say so, and whether it is back. Returns
+ * false when it is not (the cluster cannot go on).
+ */
+export function reportRedisExit(
+  exit: { code: number | null; signal: string | null; error?: string },
+  io: Io,
+): boolean {
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  if (exit.error === undefined) {
+    io.err.write(
+      `\nredis-server exited unexpectedly (${how}): restarted on the same data (AOF).\n`,
+    );
+    return true;
+  }
+  io.err.write(
+    `\nredis-server exited unexpectedly (${how}) and was not restarted: ${exit.error}.\n`,
+  );
+  return false;
+}
+
 /** One line per child that had to be killed or did not end cleanly; `Stopped.` at the end. */
 export function printStopped(results: readonly StopResult[], io: Io): void {
   for (const r of results) {

@@ -14,7 +14,13 @@ import {
 import type { Io } from '../io.js';
 import { registerSweepProgram, withWorkerConfig } from '../program-registration.js';
 import { readSweepFile } from '../sweep-file.js';
-import { clusterOptions, printStopped, printUp, reportUnexpectedExit } from './cluster-output.js';
+import {
+  clusterOptions,
+  printStopped,
+  printUp,
+  reportRedisExit,
+  reportUnexpectedExit,
+} from './cluster-output.js';
 import { followSweep, printSubmitted } from './follow.js';
 import type { CommandValues } from './types.js';
 import type { UpSeams } from './up.js';
@@ -61,6 +67,9 @@ export async function runCommand(
         onUnexpectedExit: (exit) => {
           reportUnexpectedExit(exit, io);
           broken.abort();
+        },
+        onRedisExit: (exit) => {
+          if (!reportRedisExit(exit, io)) broken.abort();
         },
       });
     } catch (err) {

@@ -16,6 +16,7 @@ import {
   displayPath,
   printStopped,
   printUp,
+  reportRedisExit,
   reportUnexpectedExit,
 } from './cluster-output.js';
 import type { CommandValues } from './types.js';
@@ -58,7 +59,10 @@ export async function upCommand(
         signal: interrupts.interrupt,
         onUnexpectedExit: (exit: ChildExit) => {
           reportUnexpectedExit(exit, io);
-          if (exit.name === 'scheduler') schedulerDied.abort();
+          if (exit.name === 'scheduler') schedulerDied.abort('The scheduler is gone');
+        },
+        onRedisExit: (exit) => {
+          if (!reportRedisExit(exit, io)) schedulerDied.abort('Redis is gone');
         },
       });
     } catch (err) {
@@ -77,7 +81,7 @@ export async function upCommand(
       schedulerDied.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     if (schedulerDied.signal.aborted && !interrupts.interrupt.aborted) {
-      io.err.write('The scheduler is gone: stopping the cluster.\n');
+      io.err.write(`${schedulerDied.signal.reason}: stopping the cluster.\n`);
     } else {
       io.out.write(
         '\nStopping: workers finish or hand back their trials (up to 15 s); Ctrl-C again to force…\n',
