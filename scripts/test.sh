@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-redis.sh
 bash scripts/ensure-python.sh
+bash scripts/ensure-prometheus.sh
 bash scripts/ensure-deps.sh
 echo "==> Lint (biome)"
 npx biome ci .

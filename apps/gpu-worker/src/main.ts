@@ -17,7 +17,6 @@ import { parseArgs } from 'node:util';
 import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
 import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Redis } from 'ioredis';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { loadWorkerTrainers } from './config/worker-config.js';
 import { discoverGpus } from './gpu-discovery.js';
 import { GpuMemorySampler } from './placement/gpu-memory.js';
@@ -27,6 +26,7 @@ import { listTrainers } from './trainers/registry.js';
 import { TrialIntake } from './trial-intake.js';
 import { runTrialJob } from './trial-job.js';
 import { SpareProcesses } from './trial-process/spare-processes.js';
+import { createWorkerMetrics } from './worker-metrics.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -94,22 +94,7 @@ async function main(): Promise<void> {
   await store.heartbeatWorker(announce(), heartbeatMs * 3);
   const heartbeats = setInterval(heartbeat, heartbeatMs);
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'rung_worker_' });
-  const trialsRun = new Counter({
-    name: 'rung_worker_trials_total',
-    help: 'Trials this worker ran, by how they ended',
-    labelNames: ['result'],
-    registers: [registry],
-  });
-  const busy = new Gauge({
-    name: 'rung_worker_busy_slots',
-    help: 'Trials running (several may share a GPU)',
-    registers: [registry],
-  });
-  new Gauge({ name: 'rung_worker_slots', help: 'Slots of this worker', registers: [registry] }).set(
-    slots,
-  );
+  const metrics = createWorkerMetrics({ slots, gpus: gpus.length > 0 });
 
   // One trial process waits ahead in each standing slot, so a freed slot starts its next trial
   // at once.
@@ -127,9 +112,11 @@ async function main(): Promise<void> {
     logger,
     run: async (job, lease) => {
       running += 1;
-      busy.inc();
+      metrics.busy(1);
+      const startedAt = Date.now();
+      let result = 'error';
       try {
-        const result = await runTrialJob(job.data, {
+        result = await runTrialJob(job.data, {
           store,
           workerId,
           jobId: job.id ?? '',
@@ -145,19 +132,21 @@ async function main(): Promise<void> {
             live.add(proc);
             void done.finally(() => live.delete(proc));
           },
+          onReport: (seconds) => metrics.observeReport(seconds),
         });
-        trialsRun.inc({ result });
         return result;
       } finally {
         running -= 1;
-        busy.dec();
+        metrics.busy(-1);
+        const seconds = (Date.now() - startedAt) / 1000;
+        metrics.trialEnded(result, job.data.sweepId, seconds, lease.slot.gpuShare);
       }
     },
     refuse: async (job, reason) => {
       const { sweepId, number } = job.data;
       await store.endTrial(sweepId, number, 'failed', reason, Date.now());
       logger.warn({ trialId: job.data.trialId, reason }, 'trial refused');
-      trialsRun.inc({ result: 'failed' });
+      metrics.trialEnded('failed', job.data.sweepId, 0);
       return 'failed';
     },
   });
@@ -191,8 +180,8 @@ async function main(): Promise<void> {
               }),
             );
           } else if (req.url === '/metrics') {
-            res.writeHead(200, { 'content-type': registry.contentType });
-            res.end(await registry.metrics());
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(await metrics.registry.metrics());
           } else {
             res.writeHead(404).end();
           }

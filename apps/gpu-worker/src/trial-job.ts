@@ -43,6 +43,8 @@ export interface TrialJobDeps {
   isShuttingDown?: () => boolean;
   /** Called for each running trial process, so the worker can kill them all on a hard shutdown. */
   onProcess?: (proc: { kill(): void }, done: Promise<unknown>) => void;
+  /** Each report's round trip to the store, in seconds (for metrics). */
+  onReport?: (seconds: number) => void;
   /** Trial processes forked ahead per slot; without them each trial forks its own. */
   spares?: SpareProcesses;
   /** The worker's trainers. @defaultValue the built-in ones */
@@ -213,6 +215,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         const context = { step, reports: losses };
         const query =
           pruner && value !== undefined ? pruner.query({ trial: number, ...context }) : null;
+        const sent = performance.now();
         const outcome = await store.report(
           sweepId,
           number,
@@ -220,6 +223,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           { step, metrics, at: clock() },
           query ? { metric, query } : { metric },
         );
+        deps.onReport?.((performance.now() - sent) / 1000);
         if (outcome.state !== 'running') {
           // Cancelled (sweep stopped), paused with its sweep, or superseded by a newer attempt:
           // stop without writing more.

@@ -140,22 +140,24 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   );
 
-  // Everything below needs a token when one is configured (/healthz and /docs above do not).
+  // Open like /healthz, for Prometheus: counts and sweep ids, never parameters or tokens.
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_req, reply) => {
+      if (!ctx.metrics) throw new RungError('not_found', 'metrics disabled');
+      return reply
+        .type(ctx.metrics.registry.contentType)
+        .send(await ctx.metrics.registry.metrics());
+    },
+  );
+
+  // Everything below needs a token when one is configured (/healthz, /metrics and /docs do not).
   await app.register(async (scope) => {
     await guardApi(scope, {
       store: ctx.store,
       ...(api.adminToken !== undefined && { adminToken: api.adminToken }),
     });
-    scope.get(
-      '/metrics',
-      { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
-      async (_req, reply) => {
-        if (!ctx.metrics) throw new RungError('not_found', 'metrics disabled');
-        return reply
-          .type(ctx.metrics.registry.contentType)
-          .send(await ctx.metrics.registry.metrics());
-      },
-    );
     await sweepRoutes(scope, {
       ...ctx,
       limits: ctx.limits ?? DEFAULT_LIMITS,

@@ -37,7 +37,13 @@ async function main(): Promise<void> {
     new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }),
     `${config.prefix}bull`,
   );
-  const metrics = createSchedulerMetrics(store);
+  // The lease is made below; the metrics ask it only at scrape time.
+  let leading = () => false;
+  const metrics = createSchedulerMetrics(store, {
+    queueDepth: () => queues.depth(),
+    ping: () => redis.ping(),
+    isLeader: () => leading(),
+  });
   const suggester = new ThreadSuggester();
   const scheduler = new SweepScheduler({
     store,
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
     onError: (err) => logger.warn({ err }, 'leader lease: Redis error'),
   });
   scheduler.mayCreate = () => lease.isLeader();
+  leading = () => lease.isLeader();
 
   const validator = new ThreadSpecValidator();
   const app = await buildApp({

@@ -26,7 +26,7 @@ export interface RungConfig {
 /** The API's guards (docs/OPERATIONS.md, "Security"). */
 export interface ApiConfig {
   /**
-   * The bootstrap admin token (`RUNG_ADMIN_TOKEN`): when set, every request but `/healthz` and
+   * The bootstrap admin token (`RUNG_ADMIN_TOKEN`): when set, every request but `/healthz`, `/metrics` and
    * `/docs` needs a token; when unset the API is open and listens on loopback only.
    */
   adminToken?: string;

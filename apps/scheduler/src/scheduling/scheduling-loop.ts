@@ -135,7 +135,11 @@ export class SchedulingLoop {
           return;
         }
       } catch (err) {
+        // Redis away, most likely: try this sweep again in a second rather than at the next
+        // safety pass.
         logger.error({ err, sweepId: id }, 'reconcile failed');
+        this.dirty.add(id);
+        this.retryAt = Math.max(this.retryAt, this.clock() + 1000);
       }
     }
   }

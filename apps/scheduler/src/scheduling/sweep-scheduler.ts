@@ -328,8 +328,12 @@ export class SweepScheduler {
         })),
       );
     } catch (err) {
-      // The trials stay queued; the safety pass enqueues them again.
+      // The trials stay queued, their jobs owed: the sweep's next reconcile enqueues them, and
+      // the error makes the loop reconcile it again soon (not at the next safety pass, 30 s on).
+      const runtime = this.runtimes.get(sweepId);
+      for (const job of jobs) runtime?.toEnqueue.add(job.number);
       this.opts.logger.error({ err, sweepId, trials: jobs.length }, 'enqueue failed');
+      throw err;
     }
   }
 

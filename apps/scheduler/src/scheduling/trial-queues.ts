@@ -2,7 +2,7 @@
  * The BullMQ queues the scheduler puts trials on: the base queue, and one per GPU share that
  * sweeps ask for (see `trialQueueName`), opened when first needed, over one connection.
  */
-import { type ResourceSpec, type TrialJob, trialQueueName } from '@rung/shared';
+import { GPU_SHARES, type ResourceSpec, type TrialJob, trialQueueName } from '@rung/shared';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -35,6 +35,17 @@ export class TrialQueues {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** Jobs waiting, active and delayed on every queue (the base one and each GPU share's). */
+  async depth(): Promise<{ queue: string; state: string; jobs: number }[]> {
+    const all = [undefined, ...GPU_SHARES.map((gpus) => ({ gpus }))].map((r) => this.for(r));
+    const counts = await Promise.all(
+      all.map((q) => q.getJobCounts('waiting', 'active', 'delayed')),
+    );
+    return all.flatMap((q, i) =>
+      Object.entries(counts[i]!).map(([state, jobs]) => ({ queue: q.name, state, jobs })),
+    );
   }
 
   async close(): Promise<void> {

@@ -73,7 +73,8 @@ describe('tokens and scopes', () => {
     expect((await app.inject({ url: '/v1/sweeps', headers: bearer('wrong') })).statusCode).toBe(
       401,
     );
-    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
+    // Metrics are for Prometheus, like /healthz: open (no app metrics here, so 404, not 401).
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(404);
 
     const make = async (scope: string) => {
       const res = await app.inject({
