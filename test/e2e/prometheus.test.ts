@@ -1,14 +1,16 @@
 /**
- * The shipped alert rules pass `promtool check rules`, and a real Prometheus (Debian's package)
- * scrapes a running cluster — the scheduler's /metrics and a worker's — with those rules loaded.
+ * The shipped alert rules pass `promtool check rules`, the Grafana board's queries are valid
+ * PromQL and docker-compose provisions the board, and a real Prometheus (Debian's package)
+ * scrapes a running cluster — the scheduler's /metrics and a worker's — with the rules loaded.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@rung/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
 import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,6 +27,47 @@ describe('the alert rules', () => {
       readFileSync(RULES, 'utf8').replace('max(rung_redis_up) == 0', 'max(rung_redis_up) =='),
     );
     expect(spawnSync('promtool', ['check', 'rules', broken]).status).not.toBe(0);
+  });
+});
+
+describe('the Grafana board', () => {
+  it('queries in valid PromQL, and docker-compose provisions it with Prometheus', () => {
+    const board = JSON.parse(
+      readFileSync(join(ROOT, 'ops/grafana/dashboards/rung.json'), 'utf8'),
+    ) as {
+      panels: { title: string; targets: { expr: string; datasource: { uid: string } }[] }[];
+    };
+    const exprs = board.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    expect(exprs.length).toBeGreaterThanOrEqual(15);
+    // promtool checks PromQL in rule files: each query becomes a recording rule.
+    const rules = join(mkdtempSync(join(tmpdir(), 'rung-board-')), 'board.yml');
+    writeFileSync(
+      rules,
+      `groups:\n  - name: board\n    rules:\n${exprs.map((e, i) => `      - record: rung_board_query_${i}\n        expr: ${JSON.stringify(e)}\n`).join('')}`,
+    );
+    const checked = spawnSync('promtool', ['check', 'rules', rules], { encoding: 'utf8' });
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    const mounts = (service: string) =>
+      (compose.services[service]?.volumes ?? [])
+        .filter((v) => v.startsWith('./'))
+        .map((v) => v.split(':') as [string, string]);
+    for (const service of ['prometheus', 'grafana']) {
+      expect(mounts(service).length, service).toBeGreaterThan(0);
+      for (const [from] of mounts(service)) expect(existsSync(join(ROOT, from)), from).toBe(true);
+    }
+    const provider = parse(
+      readFileSync(join(ROOT, 'ops/grafana/provisioning/dashboards/rung.yml'), 'utf8'),
+    ) as { providers: { options: { path: string } }[] };
+    expect(mounts('grafana').map(([, to]) => to)).toContain(provider.providers[0]!.options.path);
+    const source = parse(
+      readFileSync(join(ROOT, 'ops/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: { uid: string }[] };
+    const uids = new Set(board.panels.flatMap((p) => p.targets.map((t) => t.datasource.uid)));
+    expect([...uids]).toEqual([source.datasources[0]!.uid]);
   });
 });
 

@@ -5,7 +5,7 @@
  * Config: REDIS_URL, RUNG_PREFIX, RUNG_QUEUE, RUNG_WORKER_ID, RUNG_CPU_SLOTS, RUNG_GPUS=none,
  * RUNG_CPUS (cores trials asking for `cpus` may reserve; the machine's by default),
  * RUNG_GPU_SAMPLE_MS (how often trials' GPU memory is read; 2000),
- * RUNG_WORKER_PORT (health and metrics; unset = off), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
+ * RUNG_WORKER_PORT (health and metrics; unset = off) on RUNG_WORKER_HOST (127.0.0.1), RUNG_SHUTDOWN_GRACE_MS, RUNG_JOB_LOCK_MS,
  * RUNG_HEARTBEAT_MS, RUNG_WORKER_CONFIG (its own trainers, one file or a list separated like PATH:
  * see config/worker-config.ts), and `--trainer NAME=PATH` flags (a program, or a .mjs module),
  * RUNG_CHECKPOINT_ROOT (trials' checkpoints; a shared volume on a cluster), LOG_LEVEL.
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
           } else {
             res.writeHead(404).end();
           }
-        }).listen(port, '127.0.0.1');
+        }).listen(port, env.RUNG_WORKER_HOST || '127.0.0.1');
 
   logger.info(
     {

@@ -3,7 +3,7 @@
  * well-formed and hostile (junk values, prototype keys, huge grids and numbers, deep nesting, YAML
  * alias bombs, raw bytes), as JSON and YAML. Whatever comes in, the answer is never a 5xx, and the
  * event loop keeps turning while specs are validated (in the server's validation thread).
- * `RUNG_FUZZ_RUNS` sets the number of specs (10,000 for the full run; fewer in the suite).
+ * `RUNG_FUZZ_RUNS` sets the number of specs (10,000 for `npm run test:fuzz`; 1,000 in the suite).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger, DEFAULT_API_CONFIG, DEFAULT_LIMITS } from '@rung/shared';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildApp, InlineSuggester, SweepScheduler, ThreadSpecValidator } from '../../src/index.js';
 
-const RUNS = Number(process.env.RUNG_FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.RUNG_FUZZ_RUNS ?? 1000);
 
 const DISTRIBUTIONS = [
   'constant',
@@ -230,33 +230,44 @@ afterAll(async () => {
 });
 
 describe('POST /v1/sweeps under fuzzing', () => {
-  it(`answers ${RUNS} generated specs, hostile ones included, with no 5xx and no event-loop stall over 100 ms`, async () => {
-    const delay = monitorEventLoopDelay({ resolution: 10 });
+  const post = ({ text, type }: { text: string; type: string }) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/sweeps',
+      headers: { 'content-type': type },
+      payload: text,
+    });
+  const seed = Number(process.env.RUNG_FUZZ_SEED ?? 20261201);
+
+  it(`answers ${RUNS} generated specs, hostile ones included, never with a 5xx`, async () => {
     const statuses = new Map<number, number>();
-    delay.enable();
     await fc.assert(
-      fc.asyncProperty(body, async ({ text, type }) => {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/v1/sweeps',
-          headers: { 'content-type': type },
-          payload: text,
-        });
+      fc.asyncProperty(body, async (sent) => {
+        const res = await post(sent);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         expect(
           res.statusCode,
-          `${type} ${text.slice(0, 300)} → ${res.body.slice(0, 300)}`,
+          `${sent.type} ${sent.text.slice(0, 300)} → ${res.body.slice(0, 300)}`,
         ).toBeLessThan(500);
         expect(res.json().error?.code ?? 'created').toMatch(/^[a-z_]+$/);
       }),
-      { numRuns: RUNS, seed: Number(process.env.RUNG_FUZZ_SEED ?? 20261201) },
+      { numRuns: RUNS, seed },
     );
+    console.log(`fuzz: ${RUNS} specs, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect(statuses.get(201) ?? 0).toBeGreaterThan(0);
+  }, 600_000);
+
+  it(`keeps the event loop turning (no stall over 100 ms) while it takes ${RUNS} of them`, async () => {
+    // Generated first, so that only the server's work is on the loop while it is watched.
+    const bodies = fc.sample(body, { numRuns: RUNS, seed });
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    for (const sent of bodies) await post(sent);
     delay.disable();
     const maxMs = delay.max / 1e6;
     console.log(
-      `fuzz: ${RUNS} specs, statuses ${JSON.stringify(Object.fromEntries(statuses))}, event-loop delay p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${maxMs.toFixed(1)} ms`,
+      `fuzz: event-loop delay over ${RUNS} specs p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${maxMs.toFixed(1)} ms`,
     );
-    expect(statuses.get(201) ?? 0).toBeGreaterThan(0);
     expect(maxMs).toBeLessThan(100);
   }, 600_000);
 });
