@@ -98,6 +98,35 @@ parallelism: 2
     expect(done.compute.stepsFull).toBe(9 * 4);
     expect(done.compute.stepsRun).toBeLessThan(9 * 4);
     expect(done.compute.saved).toBeGreaterThan(0);
+
+    // Its cost: CPU-hours are the trials' own run times, every attempt (no GPU here), and the
+    // hours saved are the steps not run at the sweep's mean cost of a step.
+    const cost = (await (await fetch(`${cluster.api}/v1/sweeps/${sweep.id}/cost`)).json()) as {
+      cpuHours: number;
+      gpuHours: number;
+      savedHours: number;
+      savedShare: number;
+      toWithin: unknown[];
+    };
+    const ownHours =
+      trials.reduce(
+        (h, t) =>
+          h +
+          (t.attempts ?? []).reduce(
+            (ms, a) =>
+              ms + ((a.attempt === t.attempt ? t.finishedAt : a.endedAt) ?? 0) - a.startedAt,
+            0,
+          ),
+        0,
+      ) / 3_600_000;
+    expect(cost.gpuHours).toBe(0);
+    expect(cost.cpuHours).toBeCloseTo(ownHours, 9);
+    expect(cost.savedShare).toBeCloseTo(done.compute.saved, 9);
+    expect(cost.savedHours).toBeCloseTo(
+      ((done.compute.stepsFull - done.compute.stepsRun) * ownHours) / done.compute.stepsRun,
+      9,
+    );
+    expect(cost.toWithin.length).toBe(3);
   });
 
   it("runs W&B's early_terminate as W&B's hyperband, with the reason on the trial", async () => {

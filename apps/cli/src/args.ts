@@ -43,6 +43,7 @@ export type CommandName =
   | 'pause'
   | 'resume'
   | 'set'
+  | 'cost'
   | 'token';
 
 const API_OPTION: OptionDef = {
@@ -211,6 +212,26 @@ export const COMMANDS: readonly CommandDef[] = [
       },
     ],
     options: { api: API_OPTION },
+  },
+  {
+    name: 'cost',
+    summary:
+      'What a sweep cost: GPU-hours, what early stopping saved, time to near its best, money',
+    positionals: [{ name: 'id', required: true, description: 'Sweep id' }],
+    options: {
+      'gpu-price': {
+        type: 'string',
+        arg: 'P',
+        description: 'Price of a GPU-hour (default: the cluster’s)',
+      },
+      'cpu-price': {
+        type: 'string',
+        arg: 'P',
+        description: 'Price of a CPU-hour (default: the cluster’s)',
+      },
+      json: JSON_OPTION,
+      api: API_OPTION,
+    },
   },
   {
     name: 'token',

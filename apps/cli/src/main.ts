@@ -32,6 +32,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<Command>> = {
   pause: async () => (await import('./commands/steer.js')).pauseCommand,
   resume: async () => (await import('./commands/steer.js')).resumeCommand,
   set: async () => (await import('./commands/steer.js')).setCommand,
+  cost: async () => (await import('./commands/cost.js')).costCommand,
   token: async () => (await import('./commands/token.js')).tokenCommand,
 };
 

@@ -23,6 +23,7 @@ import { sweepRoutes } from './routes/sweeps.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { SweepScheduler } from './scheduling/sweep-scheduler.js';
 import { InlineSpecValidator, type SpecValidator } from './sweeps/spec-validator.js';
+import type { Prices } from './sweeps/sweep-cost.js';
 
 export interface AppContext {
   store: Store;
@@ -40,6 +41,8 @@ export interface AppContext {
   clock?: () => number;
   /** Tokens, body and time limits, rate limits, CORS. @defaultValue DEFAULT_API_CONFIG (open) */
   api?: ApiConfig;
+  /** Prices per GPU-hour and CPU-hour for `GET /v1/sweeps/:id/cost`. @defaultValue none */
+  prices?: Prices;
 }
 
 export interface BuildAppOptions extends AppContext {

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     logger,
     limits: config.limits,
     api: config.api,
+    prices: config.prices,
     validator,
     ping: () => redis.ping(),
     onSweepChanged: (id) => loop.touch(id),

@@ -21,6 +21,8 @@ export interface RungConfig {
   eventLogCap: number;
   /** Who may call the API and how much they may send. */
   api: ApiConfig;
+  /** Prices per GPU-hour and CPU-hour for sweeps' cost (`RUNG_GPU_HOUR_PRICE`, `RUNG_CPU_HOUR_PRICE`). */
+  prices: { gpuHour?: number; cpuHour?: number };
 }
 
 /** The API's guards (docs/OPERATIONS.md, "Security"). */
@@ -95,6 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RungConfig {
       ),
     },
     eventLogCap: intFromEnv(env, 'RUNG_EVENT_LOG_CAP', 20_000, 100, 1e8),
+    prices: {
+      ...priceFromEnv(env, 'RUNG_GPU_HOUR_PRICE', 'gpuHour'),
+      ...priceFromEnv(env, 'RUNG_CPU_HOUR_PRICE', 'cpuHour'),
+    },
     api: {
       ...(env.RUNG_ADMIN_TOKEN ? { adminToken: adminTokenFromEnv(env.RUNG_ADMIN_TOKEN) } : {}),
       bodyLimitBytes: intFromEnv(
@@ -149,4 +155,19 @@ function adminTokenFromEnv(token: string): string {
     throw new Error('RUNG_ADMIN_TOKEN: at least 16 characters (e.g. `openssl rand -hex 32`)');
   }
   return token;
+}
+
+/** A price per hour from the environment (a number ≥ 0), as `{ [key]: price }`, or `{}` unset. */
+function priceFromEnv<K extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  key: K,
+): Partial<Record<K, number>> {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return {};
+  const price = Number(raw);
+  if (!Number.isFinite(price) || price < 0) {
+    throw new Error(`${name}=${raw}: must be a price per hour, a number ≥ 0`);
+  }
+  return { [key]: price } as Partial<Record<K, number>>;
 }

@@ -45,6 +45,7 @@ export {
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
 export {
+  isProcessAlive,
   launcherPid,
   onStopSignals,
   runMain,

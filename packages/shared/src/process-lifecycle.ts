@@ -31,7 +31,7 @@ export function onStopSignals(stop: (reason: StopReason) => Promise<void>): void
  */
 export function watchProcess(pid: number, onGone: () => void, intervalMs = 500): () => void {
   const timer = setInterval(() => {
-    if (isAlive(pid)) return;
+    if (isProcessAlive(pid)) return;
     clearInterval(timer);
     onGone();
   }, intervalMs);
@@ -39,7 +39,8 @@ export function watchProcess(pid: number, onGone: () => void, intervalMs = 500):
   return () => clearInterval(timer);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists (under any user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

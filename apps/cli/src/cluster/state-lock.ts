@@ -4,6 +4,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '@rung/shared';
 
 /** A held lock on a state folder. */
 export interface StateLock {
@@ -47,7 +48,7 @@ export function lockStateDir(dir: string, pid = process.pid): StateLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 2) throw err;
       const owner = ownerOf(file);
-      if (owner !== undefined && owner !== pid && isAlive(owner)) {
+      if (owner !== undefined && owner !== pid && isProcessAlive(owner)) {
         throw new StateDirInUseError(dir, owner);
       }
       rmSync(file, { force: true });
@@ -61,15 +62,5 @@ function ownerOf(file: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else; still alive.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -405,6 +405,40 @@ describe('rung pause / resume / set / token', () => {
   });
 });
 
+describe('rung cost', () => {
+  it('prints the GPU-hours used and saved, the time to near the best, and the money', async () => {
+    api = await startFakeApi(() => ({
+      status: 200,
+      body: {
+        sweepId: 'sw-1',
+        state: 'completed',
+        trialsRun: 40,
+        wallSeconds: 3 * 3600 + 300,
+        gpuHours: 6.5,
+        cpuHours: 0,
+        savedHours: 13,
+        savedShare: 2 / 3,
+        toWithin: [{ percent: 1, wallSeconds: 2520, computeHours: 4.25 }],
+        money: { spent: 26, saved: 52, prices: { gpuHour: 4 } },
+      },
+    }));
+    const io = testIo({ RUNG_API_URL: api.url });
+    expect(await main(['cost', 'sw-1', '--gpu-price', '4'], io)).toBe(0);
+    expect(api.requests[0]?.url).toBe('/v1/sweeps/sw-1/cost?gpu_price=4');
+    expect(io.stdout()).toBe(
+      [
+        'Sweep sw-1 completed: 40 trials ran over 3 h 05 min',
+        '  used:  6.50 GPU-hours, 0.00 CPU-hours',
+        '  saved by early stopping: 13.00 GPU-hours (67% of the steps; 19.50 without it)',
+        '  within 1% of the best: after 42 min, 4.25 GPU-hours',
+        '  cost:  26.00 at 4 a GPU-hour (early stopping saved 52.00)',
+        '',
+      ].join('\n'),
+    );
+    expect(await main(['cost', 'sw-1', '--gpu-price', 'free'], testIo())).toBe(2);
+  });
+});
+
 describe('rung logs', () => {
   it("prints a trial's output and, with --follow, new lines until the trial ends", async () => {
     let polls = 0;

@@ -7,6 +7,7 @@ import { registeredTrainers } from '@rung/store';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app.js';
 import { parseSweepChanges } from '../sweeps/sweep-changes.js';
+import { sweepCost } from '../sweeps/sweep-cost.js';
 import { createSweep } from '../sweeps/sweep-service.js';
 
 const idParams = {
@@ -309,6 +310,52 @@ export async function sweepRoutes(
       if (after === '$') return { events: [], next: await store.lastEventId(sweep.id) };
       const events = await store.readEvents(sweep.id, after, req.query.limit ?? MAX_PAGE);
       return { events, next: events.at(-1)?.id ?? after };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { gpu_price?: number; cpu_price?: number } }>(
+    '/v1/sweeps/:id/cost',
+    {
+      schema: {
+        tags: ['sweeps'],
+        summary:
+          'What a sweep cost: GPU- and CPU-hours, what early stopping saved, time to near its best, money',
+        description:
+          'GPU-hours the trials held (a half-GPU trial for an hour: 0.5), CPU-hours of trials without a GPU, the hours early stopping saved (steps not run, at the mean cost of a step), ' +
+          'wall time and compute hours until the best completed value came within 1%, 5% and 10% of the final best, and money at the prices per hour of the query (`gpu_price`, `cpu_price`) or the cluster (`RUNG_GPU_HOUR_PRICE`, `RUNG_CPU_HOUR_PRICE`).',
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            gpu_price: { type: 'number', minimum: 0 },
+            cpu_price: { type: 'number', minimum: 0 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const sweep = await sweepOr404(req.params.id);
+      const trials: Trial[] = [];
+      for (let after = -1; ; ) {
+        const page = await store.listTrials(sweep.id, { after, limit: MAX_PAGE, reports: false });
+        // A trial run more than once (retried, paused and promoted) is read with its attempts.
+        for (const t of page) {
+          trials.push(
+            t.attempt > 1
+              ? ((await store.getTrial(sweep.id, t.number, { attempts: true })) ?? t)
+              : t,
+          );
+        }
+        if (page.length < MAX_PAGE) break;
+        after = page.at(-1)!.number;
+      }
+      const { gpu_price, cpu_price } = req.query;
+      const prices = {
+        ...ctx.prices,
+        ...(gpu_price !== undefined && { gpuHour: gpu_price }),
+        ...(cpu_price !== undefined && { cpuHour: cpu_price }),
+      };
+      return sweepCost(sweep, trials, now(), prices);
     },
   );
 

@@ -4,7 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { type ApiConfig, createLogger, DEFAULT_API_CONFIG, type TrialJob } from '@rung/shared';
+import {
+  type ApiConfig,
+  type ClusterLimits,
+  createLogger,
+  DEFAULT_API_CONFIG,
+  type TrialJob,
+} from '@rung/shared';
 import { RedisStore } from '@rung/store';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +48,10 @@ afterAll(async () => {
   await redis.quit();
 });
 
-async function appWith(api: Partial<ApiConfig> = {}): Promise<FastifyInstance> {
+async function appWith(
+  api: Partial<ApiConfig> = {},
+  limits?: ClusterLimits,
+): Promise<FastifyInstance> {
   const scheduler = new SweepScheduler({
     store,
     queueFor: () => queue,
@@ -55,6 +64,7 @@ async function appWith(api: Partial<ApiConfig> = {}): Promise<FastifyInstance> {
     ping: () => redis.ping(),
     onSweepChanged: () => undefined,
     api: { ...DEFAULT_API_CONFIG, ...api },
+    ...(limits && { limits }),
   });
   apps.push(app);
   return app;
@@ -267,20 +277,10 @@ describe('specs that used to answer 500', () => {
   });
 
   it('refuses more parameters than the cluster allows, naming the limit', async () => {
-    const scheduler = new SweepScheduler({
-      store,
-      queueFor: () => queue,
-      suggester: new InlineSuggester(),
-      logger: createLogger('test', 'silent'),
-    });
-    const app = await buildApp({
-      store,
-      scheduler,
-      ping: () => redis.ping(),
-      onSweepChanged: () => undefined,
-      limits: { maxParallelism: 10, maxRunCap: 100, maxParameters: 50, maxTrialsPerSecond: 10 },
-    });
-    apps.push(app);
+    const app = await appWith(
+      {},
+      { maxParallelism: 10, maxRunCap: 100, maxParameters: 50, maxTrialsPerSecond: 10 },
+    );
     const res = await submit(app, { method: 'random', trainer: 'mlp', parameters: grid(51, 2) });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.issues[0]).toEqual({

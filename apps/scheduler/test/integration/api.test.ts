@@ -235,6 +235,44 @@ parallelism: 4
   });
 });
 
+describe('the cost of a sweep', () => {
+  it('adds the GPU-hours its trials held and prices them', async () => {
+    const { sweep } = (await submit(YAML_SPEC)).json();
+    await scheduler.reconcile(sweep.id);
+    const start = now;
+    for (const number of [0, 1]) {
+      const s = await store.startTrial(sweep.id, number, {
+        workerId: 'w',
+        jobId: `${sweep.id}-${number}-e1`,
+        now: start,
+        gpus: [0],
+      });
+      if (!s.ok) throw new Error('not started');
+      await store.finishTrial(sweep.id, number, s.attempt, {
+        state: 'completed',
+        value: number === 0 ? 0.5 : 0.2,
+        // Half a GPU for an hour, then for two.
+        usage: { gpuSeconds: 1800 * (number + 1) },
+        now: start + 3_600_000 * (number + 1),
+      });
+    }
+    const res = await app.inject({ url: `/v1/sweeps/${sweep.id}/cost?gpu_price=4` });
+    expect(res.statusCode).toBe(200);
+    const cost = res.json();
+    expect(cost).toMatchObject({ sweepId: sweep.id, trialsRun: 2, gpuHours: 1.5, cpuHours: 0 });
+    expect(cost.money).toEqual({ spent: 6, saved: 0, prices: { gpuHour: 4 } });
+    expect(cost.toWithin[0]).toEqual({
+      percent: 1,
+      wallSeconds: (start + 7_200_000 - sweep.createdAt) / 1000,
+      computeHours: 1.5,
+    });
+    expect((await app.inject({ url: '/v1/sweeps/sw-none/cost' })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/v1/sweeps/${sweep.id}/cost?gpu_price=-1` })).statusCode).toBe(
+      400,
+    );
+  });
+});
+
 describe('steering a running sweep', () => {
   const post = (url: string, payload?: unknown) =>
     app.inject({
