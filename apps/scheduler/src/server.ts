@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     suggester,
     logger,
     maxTrialsPerSecond: config.limits.maxTrialsPerSecond,
+    ...(config.prices.gpuHour !== undefined && { gpuHourPrice: config.prices.gpuHour }),
     onSuggest: (sampler, ms) => metrics.observeSuggest(sampler, ms),
   });
   const loop = new SchedulingLoop({ store, scheduler, logger });

@@ -128,6 +128,11 @@ export interface SweepSpec {
    * failure, which is never retried). @defaultValue 2 (`DEFAULT_MAX_RETRIES`)
    */
   max_retries?: number;
+  /**
+   * The sweep stops (its running trials cancelled) once its trials have used this many
+   * GPU-hours, or cost this much at the cluster's `RUNG_GPU_HOUR_PRICE`. Counted as attempts end.
+   */
+  budget?: { gpu_hours?: number; cost?: number };
   /** Seed of every suggestion: same seed + same history → same suggestions. */
   seed: number;
 }

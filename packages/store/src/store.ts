@@ -65,6 +65,8 @@ export interface SweepStatus {
   counts: Record<TrialState, number>;
   /** Trials created so far (= the next trial's number). */
   trials: number;
+  /** GPU time the sweep's ended attempts held (what a `budget` is checked against). */
+  gpuSeconds: number;
 }
 
 export interface NewTrial {

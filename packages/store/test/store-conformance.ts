@@ -543,6 +543,23 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         expect((await store.getTrial(id, first.number))?.retries).toBe(2);
       });
 
+      it('add each ended attempt’s GPU-seconds to the trial and the sweep', async () => {
+        const store = await factory.make();
+        const id = await newSweep(store);
+        expect((await store.sweepStatus(id))?.gpuSeconds).toBe(0);
+        for (const gpuSeconds of [1.5, 2.25]) {
+          const t = await running(store, id);
+          await store.finishTrial(id, t.number, t.attempt, {
+            state: 'completed',
+            value: 1,
+            usage: { gpuSeconds },
+            now: NOW + 5,
+          });
+        }
+        expect((await store.sweepStatus(id))?.gpuSeconds).toBeCloseTo(3.75, 9);
+        expect((await store.getTrial(id, 1))?.gpuSeconds).toBeCloseTo(2.25, 9);
+      });
+
       it('let a resumed attempt go on with the series up to the checkpoint, no step twice', async () => {
         const store = await factory.make();
         const id = await newSweep(store);

@@ -135,6 +135,7 @@ export async function sweepRoutes(
         format,
         now(),
         ctx.limits,
+        ctx.prices?.gpuHour,
       );
       req.log.info({ sweepId: sweep.id, sampler: sweep.sampler }, 'sweep created');
       ctx.onSweepChanged(sweep.id);

@@ -41,6 +41,8 @@ export interface SchedulerOptions {
   onSuggest?: (sampler: string, ms: number) => void;
   /** Trials created per second at most, over all sweeps. @defaultValue 200 */
   maxTrialsPerSecond?: number;
+  /** The price of a GPU-hour, for sweeps with a `budget.cost` (`RUNG_GPU_HOUR_PRICE`). */
+  gpuHourPrice?: number;
   /**
    * A running trial whose job is gone is failed once it has run this long (a job may be between
    * workers for a moment). @defaultValue 30000
@@ -147,6 +149,9 @@ export class SweepScheduler {
     if (status.state === 'paused') return DONE;
     const now = this.clock();
     if (runtime.timedOut(now)) return this.stop(runtime, 'max_duration');
+    if (budgetSpent(runtime.spec, status.gpuSeconds, this.opts.gpuHourPrice)) {
+      return this.stop(runtime, 'budget');
+    }
     if (runtime.targetReached()) return this.stop(runtime, 'target_reached');
 
     await this.enqueueWaiting(runtime);
@@ -494,7 +499,7 @@ export class SweepScheduler {
 
   private async stop(
     runtime: SweepRuntime,
-    reason: 'max_duration' | 'target_reached',
+    reason: 'max_duration' | 'target_reached' | 'budget',
   ): Promise<ReconcileResult> {
     if (await this.finish(runtime, reason)) {
       await this.cancelActive(runtime.id, `sweep stopped: ${reason}`);
@@ -598,4 +603,15 @@ function jobFor(sweepId: string, spec: SweepSpec, number: number, params: Params
     seed: trialSeed(spec.seed, number),
     ...(spec.resources && { resources: spec.resources }),
   };
+}
+
+/** Whether a sweep has used up its `budget` (GPU-hours, or their cost at the price given). */
+export function budgetSpent(spec: SweepSpec, gpuSeconds: number, gpuHourPrice?: number): boolean {
+  const budget = spec.budget;
+  if (!budget) return false;
+  const hours = gpuSeconds / 3600;
+  if (budget.gpu_hours !== undefined && hours >= budget.gpu_hours) return true;
+  return (
+    budget.cost !== undefined && gpuHourPrice !== undefined && hours * gpuHourPrice >= budget.cost
+  );
 }

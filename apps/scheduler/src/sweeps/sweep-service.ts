@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   type ClusterLimits,
   RungError,
+  SpecError,
   type SpecFormat,
   type SweepSpec,
   type SweepView,
@@ -23,12 +24,22 @@ export async function createSweep(
   format: SpecFormat | undefined,
   now: number,
   limits: ClusterLimits,
+  gpuHourPrice?: number,
 ): Promise<SweepView> {
   const { spec, warnings, sampler, trainerFromProgram } = await validator.validate(
     text,
     format,
     limits,
   );
+  if (spec.budget?.cost !== undefined && gpuHourPrice === undefined) {
+    throw new SpecError([
+      {
+        path: 'budget.cost',
+        message:
+          'this cluster sets no price per GPU-hour (RUNG_GPU_HOUR_PRICE): give budget.gpu_hours instead',
+      },
+    ]);
+  }
   const trainers = await registeredTrainers(store, now);
   if (trainers.length === 0) {
     // The derived name is what `rung run` registers for a program, so a sweep submitted before

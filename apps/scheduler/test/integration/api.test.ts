@@ -273,6 +273,41 @@ describe('the cost of a sweep', () => {
   });
 });
 
+describe('a sweep budget', () => {
+  it('stops the sweep once its trials have used its GPU-hours, cancelling the rest', async () => {
+    const { sweep } = (await submit(`${YAML_SPEC}budget: { gpu_hours: 1 }\n`)).json();
+    await scheduler.reconcile(sweep.id);
+    for (const number of [0, 1]) {
+      const s = await store.startTrial(sweep.id, number, {
+        workerId: 'w',
+        jobId: `${sweep.id}-${number}-e1`,
+        now,
+      });
+      if (!s.ok) throw new Error('not started');
+      await store.finishTrial(sweep.id, number, s.attempt, {
+        state: 'completed',
+        value: 0.5,
+        usage: { gpuSeconds: 1800 },
+        now,
+      });
+    }
+    await scheduler.reconcile(sweep.id);
+    expect(await store.getSweep(sweep.id)).toMatchObject({
+      state: 'completed',
+      stopReason: 'budget',
+      counts: { completed: 2, cancelled: 1 },
+    });
+  });
+
+  it('refuses a cost budget where the cluster sets no price per GPU-hour', async () => {
+    const res = await submit(`${YAML_SPEC}budget: { cost: 100 }\n`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.issues[0].path).toBe('budget.cost');
+    const empty = await submit(`${YAML_SPEC}budget: {}\n`);
+    expect(empty.json().error.issues[0]).toMatchObject({ path: 'budget' });
+  });
+});
+
 describe('steering a running sweep', () => {
   const post = (url: string, payload?: unknown) =>
     app.inject({

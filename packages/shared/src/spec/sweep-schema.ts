@@ -76,6 +76,15 @@ const resourcesSchema = z.strictObject({
   cpus: z.number().int().min(1).max(1024).optional(),
 });
 
+const budgetSchema = z
+  .strictObject({
+    gpu_hours: z.number().gt(0).optional(),
+    cost: z.number().gt(0).optional(),
+  })
+  .refine((b) => b.gpu_hours !== undefined || b.cost !== undefined, {
+    message: 'give gpu_hours, cost, or both',
+  });
+
 // One schema per key, so that each can carry its own description in the JSON Schema.
 const ignored = () => z.unknown().optional();
 
@@ -95,6 +104,7 @@ function sweepShape<P extends z.ZodType>(parameters: P) {
     run_cap: z.number().int().min(1).optional(),
     max_duration: z.number().gt(0).optional(),
     max_retries: z.number().int().min(0).max(100).optional(),
+    budget: budgetSchema.optional(),
     // The RNG mixes the seed as a 32-bit integer: larger seeds would alias smaller ones.
     seed: z.number().int().min(0).max(0xffff_ffff).default(SWEEP_DEFAULTS.seed),
     program: z.string().min(1).optional(),
@@ -214,6 +224,7 @@ function normalize(v: z.output<typeof sweepObject>, ctx: z.core.$RefinementCtx):
     ...(v.run_cap !== undefined && { run_cap: v.run_cap }),
     ...(v.max_duration !== undefined && { max_duration: v.max_duration }),
     ...(v.max_retries !== undefined && { max_retries: v.max_retries }),
+    ...(v.budget !== undefined && { budget: v.budget }),
     seed: v.seed,
   };
   return {

@@ -124,6 +124,8 @@ interface SweepEntry {
   counts: Record<TrialState, number>;
   /** Steps run, trials that reported, and the furthest step reported (the sweep's compute). */
   work: { stepsRun: number; trialsRun: number; lastStep: number };
+  /** GPU time of the sweep's ended attempts. */
+  gpuSeconds: number;
   active: Set<number>;
   trials: Map<number, TrialEntry>;
   /** Trial number → final value of completed trials. */
@@ -167,6 +169,7 @@ export class MemoryStore implements Store {
       fence: 0,
       counts: zeroCounts(),
       work: { stepsRun: 0, trialsRun: 0, lastStep: 0 },
+      gpuSeconds: 0,
       active: new Set(),
       trials: new Map(),
       leaderboard: new Map(),
@@ -220,7 +223,14 @@ export class MemoryStore implements Store {
 
   async sweepStatus(id: string): Promise<SweepStatus | undefined> {
     const s = this.sweeps.get(id);
-    return s && { state: s.state, counts: { ...s.counts }, trials: s.nextTrial };
+    return (
+      s && {
+        state: s.state,
+        counts: { ...s.counts },
+        trials: s.nextTrial,
+        gpuSeconds: s.gpuSeconds,
+      }
+    );
   }
 
   async transitionSweep(
@@ -457,6 +467,7 @@ export class MemoryStore implements Store {
     if (outcome.usage) {
       const { gpuSeconds, peakGpuMemoryMiB } = outcome.usage;
       t.gpuSeconds = (t.gpuSeconds ?? 0) + gpuSeconds;
+      s.gpuSeconds += gpuSeconds;
       if (peakGpuMemoryMiB !== undefined && peakGpuMemoryMiB > (t.peakGpuMemoryMiB ?? 0)) {
         t.peakGpuMemoryMiB = peakGpuMemoryMiB;
       }

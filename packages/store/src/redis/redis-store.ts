@@ -209,12 +209,17 @@ export class RedisStore implements Store {
   async sweepStatus(id: string): Promise<SweepStatus | undefined> {
     const [sweep, counts] = (await this.redis
       .pipeline()
-      .hmget(this.keys.sweep(id), 'state', 'nextTrial')
+      .hmget(this.keys.sweep(id), 'state', 'nextTrial', 'gpuSeconds')
       .hgetall(this.keys.counts(id))
       .exec()) as [[null, (string | null)[]], [null, Record<string, string>]];
-    const [state, nextTrial] = sweep[1];
+    const [state, nextTrial, gpuSeconds] = sweep[1];
     if (!state) return undefined;
-    return { state: state as SweepState, counts: countsOf(counts[1]), trials: Number(nextTrial) };
+    return {
+      state: state as SweepState,
+      counts: countsOf(counts[1]),
+      trials: Number(nextTrial),
+      gpuSeconds: Number(gpuSeconds ?? 0),
+    };
   }
 
   async transitionSweep(

@@ -4,7 +4,8 @@ import { defineScript } from '../script.js';
  * Ends a running attempt: completed, pruned or failed. A completed trial enters the leaderboard,
  * and its losses by step join the step peers (one sorted set per step, passed as the variadic
  * keys, with the losses in ARGV from 11 on). Logs `trial.finished`.
- * The attempt's GPU-seconds add to the trial's, its peak GPU memory raises the trial's.
+ * The attempt's GPU-seconds add to the trial's and the sweep's, its peak GPU memory raises the
+ * trial's.
  * ARGV: now, cap, attempt, to, value ('' = none), prune reason JSON ('' = none), error ('' = none),
  * event data JSON without its closing brace (the script adds the last step), GPU-seconds ('' =
  * none), peak GPU memory in MiB ('' = none), losses….
@@ -23,7 +24,10 @@ redis.call('HSET', KEYS[4], 'finishedAt', ARGV[1])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[4], 'value', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], 'pruneReason', ARGV[6]) end
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'error', ARGV[7]) end
-if ARGV[9] ~= '' then redis.call('HINCRBYFLOAT', KEYS[4], 'gpuSeconds', ARGV[9]) end
+if ARGV[9] ~= '' then
+  redis.call('HINCRBYFLOAT', KEYS[4], 'gpuSeconds', ARGV[9])
+  redis.call('HINCRBYFLOAT', KEYS[1], 'gpuSeconds', ARGV[9])
+end
 if ARGV[10] ~= '' then
   local peak = tonumber(redis.call('HGET', KEYS[4], 'peakGpuMemoryMiB') or '0')
   if tonumber(ARGV[10]) > peak then redis.call('HSET', KEYS[4], 'peakGpuMemoryMiB', ARGV[10]) end
