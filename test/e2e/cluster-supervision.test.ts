@@ -4,7 +4,7 @@
  * crashes under it is restarted on the same data while the cluster goes on.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +36,17 @@ function processTree(pid: number, stateDir: string): number[] {
   return [...found];
 }
 
+/** Whether `pid` still runs: an exited process its (re)parent has not reaped yet (a zombie,
+ * state Z) does not count — in a container, PID 1 may never reap it. */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

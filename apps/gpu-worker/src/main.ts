@@ -200,6 +200,12 @@ async function main(): Promise<void> {
 
   onStopSignals(async (signal) => {
     logger.info({ signal, active: live.size }, 'shutting down');
+    // The last Redis calls wait out an outage (maxRetriesPerRequest: null): if Redis is gone for
+    // good (its supervisor stopped it too), exit anyway rather than linger as an orphan.
+    setTimeout(() => {
+      logger.warn('shutdown deadline passed: exiting');
+      process.exit(1);
+    }, graceMs + 10_000).unref();
     spares.close();
     // intake.close() waits for active jobs with no deadline of its own: give trials a grace period,
     // then kill their trainers and force-close; their jobs are retried elsewhere.

@@ -19,6 +19,7 @@ import type { Store } from '@rung/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { guardApi } from './auth/api-auth.js';
 import type { SchedulerMetrics } from './metrics.js';
+import { sweepStreamRoutes } from './routes/sweep-stream.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { SweepScheduler } from './scheduling/sweep-scheduler.js';
@@ -167,6 +168,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       validator: ctx.validator ?? new InlineSpecValidator(),
     });
     await tokenRoutes(scope, { store: ctx.store, now: () => (ctx.clock ?? Date.now)() });
+    await sweepStreamRoutes(scope, { store: ctx.store });
   });
   return app;
 }

@@ -113,13 +113,18 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   };
 }
 
-/** Stops redis-server (argv[2]) once the watched process (argv[1]) is gone; ends with either. */
+/**
+ * Stops redis-server (argv[2]) once the watched process (argv[1]) is gone, 3 s later so the
+ * processes that also watch it can make their last writes; ends with either.
+ */
 const GUARDIAN = `
 const [watched, server] = process.argv.slice(1).map(Number);
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
-setInterval(() => {
+const timer = setInterval(() => {
   if (!alive(server)) process.exit(0);
-  if (!alive(watched)) { try { process.kill(server, 'SIGTERM'); } catch {} process.exit(0); }
+  if (alive(watched)) return;
+  clearInterval(timer);
+  setTimeout(() => { try { process.kill(server, 'SIGTERM'); } catch {} process.exit(0); }, 3000);
 }, 500);
 `;
 
