@@ -6,6 +6,7 @@
 import type {
   Goal,
   Scope,
+  SweepCost,
   SweepEvent,
   SweepView,
   TokenRecord,
@@ -35,20 +36,6 @@ export interface LeaderboardEntry {
 export interface Leaderboard {
   metric: { name: string; goal: Goal };
   trials: LeaderboardEntry[];
-}
-
-/** `GET /v1/sweeps/:id/cost`. */
-export interface SweepCostView {
-  sweepId: string;
-  state: string;
-  trialsRun: number;
-  wallSeconds: number;
-  gpuHours: number;
-  cpuHours: number;
-  savedHours: number;
-  savedShare: number;
-  toWithin: { percent: number; wallSeconds: number; computeHours: number }[];
-  money?: { spent: number; saved: number; prices: { gpuHour?: number; cpuHour?: number } };
 }
 
 /** One problem the API found in a request, e.g. `{ path: 'parameters.lr.min', message: … }`. */
@@ -230,12 +217,12 @@ export class ApiClient {
   }
 
   /** `GET /v1/sweeps/:id/cost` (prices per hour, when given, override the cluster's). */
-  sweepCost(id: string, prices: { gpuPrice?: number; cpuPrice?: number }): Promise<SweepCostView> {
+  sweepCost(id: string, prices: { gpuPrice?: number; cpuPrice?: number }): Promise<SweepCost> {
     const query = new URLSearchParams();
     if (prices.gpuPrice !== undefined) query.set('gpu_price', String(prices.gpuPrice));
     if (prices.cpuPrice !== undefined) query.set('cpu_price', String(prices.cpuPrice));
     const q = query.size > 0 ? `?${query}` : '';
-    return this.request<SweepCostView>('GET', `/v1/sweeps/${encodeURIComponent(id)}/cost${q}`, {});
+    return this.request<SweepCost>('GET', `/v1/sweeps/${encodeURIComponent(id)}/cost${q}`, {});
   }
 
   /** `POST /v1/tokens`: a new token (its secret is in this answer only). */

@@ -12,6 +12,7 @@ import {
   DEFAULT_API_CONFIG,
   DEFAULT_LIMITS,
   HTTP_STATUS_BY_CODE,
+  type Prices,
   RungError,
   SpecError,
 } from '@rung/shared';
@@ -24,7 +25,6 @@ import { sweepRoutes } from './routes/sweeps.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { SweepScheduler } from './scheduling/sweep-scheduler.js';
 import { InlineSpecValidator, type SpecValidator } from './sweeps/spec-validator.js';
-import type { Prices } from './sweeps/sweep-cost.js';
 
 export interface AppContext {
   store: Store;

@@ -22,6 +22,7 @@ export {
   loadConfig,
   type RungConfig,
 } from './config.js';
+export type { Prices, SweepCost } from './cost.js';
 export {
   type ErrorCode,
   HTTP_STATUS_BY_CODE,
@@ -60,6 +61,7 @@ export {
   trialQueueName,
   trialSeed,
 } from './queue.js';
+export { DISTRIBUTION_NAMES } from './spec/distributions.js';
 export { sweepSpecJsonSchema } from './spec/json-schema.js';
 export { parseSweepText, type SpecFormat } from './spec/parse-text.js';
 export { prunerRules } from './spec/pruner.js';

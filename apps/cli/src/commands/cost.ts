@@ -1,5 +1,6 @@
 /** `rung cost <id>`: what a sweep cost and what early stopping saved. */
-import { apiClientFor, type SweepCostView } from '../api-client.js';
+import type { SweepCost } from '@rung/shared';
+import { apiClientFor } from '../api-client.js';
 import { stringOption, UsageError } from '../args.js';
 import type { Io } from '../io.js';
 import type { CommandValues } from './types.js';
@@ -22,7 +23,7 @@ export function duration(seconds: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
-export function costLines(cost: SweepCostView): string[] {
+export function costLines(cost: SweepCost): string[] {
   const unit = cost.gpuHours > 0 ? 'GPU-hours' : 'CPU-hours';
   const used = cost.gpuHours > 0 ? cost.gpuHours : cost.cpuHours;
   const lines = [

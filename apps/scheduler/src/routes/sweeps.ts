@@ -340,13 +340,14 @@ export async function sweepRoutes(
       for (let after = -1; ; ) {
         const page = await store.listTrials(sweep.id, { after, limit: MAX_PAGE, reports: false });
         // A trial run more than once (retried, paused and promoted) is read with its attempts.
-        for (const t of page) {
-          trials.push(
+        const full = await Promise.all(
+          page.map(async (t) =>
             t.attempt > 1
               ? ((await store.getTrial(sweep.id, t.number, { attempts: true })) ?? t)
               : t,
-          );
-        }
+          ),
+        );
+        trials.push(...full);
         if (page.length < MAX_PAGE) break;
         after = page.at(-1)!.number;
       }

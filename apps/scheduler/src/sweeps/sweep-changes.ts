@@ -27,25 +27,20 @@ export function parseSweepChanges(body: unknown, limits: ClusterLimits): SweepCh
       });
     }
   }
-  if (raw.parallelism !== undefined) {
-    if (!isPositiveInteger(raw.parallelism)) {
-      issues.push({ path: 'parallelism', message: 'must be an integer ≥ 1' });
-    } else if (raw.parallelism > limits.maxParallelism) {
+  const counts = [
+    ['parallelism', limits.maxParallelism, 'RUNG_MAX_PARALLELISM'],
+    ['run_cap', limits.maxRunCap, 'RUNG_MAX_RUN_CAP'],
+  ] as const;
+  for (const [field, max, variable] of counts) {
+    const v = raw[field];
+    if (v === undefined) continue;
+    if (!isPositiveInteger(v)) issues.push({ path: field, message: 'must be an integer ≥ 1' });
+    else if (v > max) {
       issues.push({
-        path: 'parallelism',
-        message: `must be at most ${limits.maxParallelism}, this cluster's limit (RUNG_MAX_PARALLELISM)`,
+        path: field,
+        message: `must be at most ${max}, this cluster's limit (${variable})`,
       });
-    } else changes.parallelism = raw.parallelism;
-  }
-  if (raw.run_cap !== undefined) {
-    if (!isPositiveInteger(raw.run_cap)) {
-      issues.push({ path: 'run_cap', message: 'must be an integer ≥ 1' });
-    } else if (raw.run_cap > limits.maxRunCap) {
-      issues.push({
-        path: 'run_cap',
-        message: `must be at most ${limits.maxRunCap}, this cluster's limit (RUNG_MAX_RUN_CAP)`,
-      });
-    } else changes.run_cap = raw.run_cap;
+    } else changes[field] = v;
   }
   if (raw.max_duration !== undefined) {
     const v = raw.max_duration;

@@ -6,7 +6,7 @@
  * `RUNG_FUZZ_RUNS` sets the number of specs (10,000 for `npm run test:fuzz`; 1,000 in the suite).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createLogger, DEFAULT_API_CONFIG, DEFAULT_LIMITS } from '@rung/shared';
+import { createLogger, DEFAULT_API_CONFIG, DEFAULT_LIMITS, DISTRIBUTION_NAMES } from '@rung/shared';
 import { MemoryStore } from '@rung/store';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
@@ -16,24 +16,8 @@ import { buildApp, InlineSuggester, SweepScheduler, ThreadSpecValidator } from '
 
 const RUNS = Number(process.env.RUNG_FUZZ_RUNS ?? 1000);
 
-const DISTRIBUTIONS = [
-  'constant',
-  'categorical',
-  'int_uniform',
-  'uniform',
-  'q_uniform',
-  'log_uniform',
-  'q_log_uniform',
-  'log_uniform_values',
-  'q_log_uniform_values',
-  'inv_log_uniform',
-  'inv_log_uniform_values',
-  'normal',
-  'q_normal',
-  'log_normal',
-  'q_log_normal',
-  'beta',
-];
+// Every distribution the schema knows, and one it does not.
+const DISTRIBUTIONS = [...DISTRIBUTION_NAMES, 'beta'];
 
 const hostileNumber = fc.oneof(
   fc.double(),
