@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-redis.sh
 bash scripts/ensure-python.sh
 bash scripts/ensure-prometheus.sh
+bash scripts/ensure-chromium.sh
 bash scripts/ensure-deps.sh
 echo "==> Lint (biome)"
 npx biome ci .

@@ -24,6 +24,8 @@ export interface TestCluster {
   logs(): string;
   /** Submits a sweep (YAML); throws with the API's answer unless it is created. */
   submit(yaml: string): Promise<SweepView>;
+  /** Stops the scheduler (SIGTERM, or SIGKILL with `kill: true`) and starts a new one on its port. */
+  restartScheduler(opts?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,8 @@ export async function startCluster(
     });
     return child;
   };
-  const scheduler = collect('scheduler', spawn(process.execPath, [SCHEDULER], { env }));
+  const startScheduler = () => collect('scheduler', spawn(process.execPath, [SCHEDULER], { env }));
+  let scheduler = startScheduler();
   const workers = Array.from({ length: opts.workers }, (_, i) =>
     collect(
       `worker-${i}`,
@@ -89,11 +92,18 @@ export async function startCluster(
       });
       child.kill('SIGTERM');
     });
+  const healthy = () =>
+    fetch(`${api}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
   return {
     api,
     prefix,
     workers,
-    scheduler,
+    get scheduler() {
+      return scheduler;
+    },
     logs: () => output,
     async submit(yaml) {
       const res = await fetch(`${api}/v1/sweeps`, {
@@ -105,6 +115,21 @@ export async function startCluster(
       if (res.status !== 201)
         throw new Error(`sweep refused (${res.status}): ${JSON.stringify(body)}`);
       return body.sweep;
+    },
+    async restartScheduler(opts = {}) {
+      if (opts.kill) {
+        const exited = new Promise((r) => scheduler.once('exit', r));
+        scheduler.kill('SIGKILL');
+        await exited;
+      } else {
+        await stopOne(scheduler);
+      }
+      scheduler = startScheduler();
+      const deadline = Date.now() + 30_000;
+      while (!(await healthy())) {
+        if (Date.now() > deadline) throw new Error(`scheduler did not come back:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     },
     async stop() {
       await Promise.all(workers.map(stopOne));

@@ -2,10 +2,13 @@
  * The REST API as a factory: `buildApp()` wires routes onto a store and a scheduler, so tests drive
  * it with `app.inject()` and `server.ts` only adds the process around it.
  */
+import { existsSync } from 'node:fs';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { DASHBOARD_DIR } from '@rung/dashboard';
 import {
   type ApiConfig,
   type ClusterLimits,
@@ -20,6 +23,7 @@ import type { Store } from '@rung/store';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { guardApi } from './auth/api-auth.js';
 import type { SchedulerMetrics } from './metrics.js';
+import { sweepOverviewRoutes } from './routes/sweep-overview.js';
 import { sweepStreamRoutes } from './routes/sweep-stream.js';
 import { sweepRoutes } from './routes/sweeps.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -156,6 +160,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     },
   );
 
+  // The dashboard's files are open like /docs: they hold no data, and what they fetch is guarded.
+  if (existsSync(`${DASHBOARD_DIR}index.html`)) {
+    await app.register(fastifyStatic, {
+      root: DASHBOARD_DIR,
+      wildcard: false,
+      cacheControl: true,
+      maxAge: 60_000,
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, async () => {
+      throw new RungError('not_found', 'the dashboard is not built: run `npm run build`');
+    });
+  }
+
   // Everything below needs a token when one is configured (/healthz, /metrics and /docs do not).
   await app.register(async (scope) => {
     await guardApi(scope, {
@@ -169,6 +187,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     });
     await tokenRoutes(scope, { store: ctx.store, now: () => (ctx.clock ?? Date.now)() });
     await sweepStreamRoutes(scope, { store: ctx.store });
+    await sweepOverviewRoutes(scope, { store: ctx.store, now: () => (ctx.clock ?? Date.now)() });
   });
   return app;
 }

@@ -45,6 +45,13 @@ export {
 } from './lifecycle.js';
 export { createLogger, type Logger } from './logger.js';
 export { isBetter, toLoss } from './metric.js';
+export type {
+  OverviewCurve,
+  OverviewImportance,
+  OverviewParameter,
+  OverviewTrials,
+  SweepOverview,
+} from './overview.js';
 export {
   isProcessAlive,
   launcherPid,

@@ -131,6 +131,8 @@ export interface SweepView {
   best?: { trialId: string; number: number; value: number; params: Params };
   /** Steps the trials ran, against every trial that ran going to the last step any reached. */
   compute: SweepCompute;
+  /** GPU time its trials' ended attempts held, in GPU-seconds (what a `budget` is checked against). */
+  gpuSeconds: number;
   /** Why the sweep stopped: `run_cap`, `grid_exhausted`, `max_duration`, `target_reached`, `cancelled`. */
   stopReason?: string;
   createdAt: number;

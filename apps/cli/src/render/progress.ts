@@ -3,7 +3,8 @@
  * terminal redraws in place, and one line for logs and CI, printed when something changed.
  */
 import type { SweepView, Trial } from '@rung/shared';
-import { formatDuration, formatNumber, formatParams } from './format.js';
+import { formatDuration, formatNumber } from '@rung/shared/format';
+import { formatParams } from './format.js';
 import { finishedTrials } from './sweep-views.js';
 
 // Narrow enough that the counts line fits 80 columns.

@@ -3,8 +3,9 @@
  * they can be checked against fixtures.
  */
 import type { Goal, SweepView, Trial } from '@rung/shared';
+import { formatDuration, formatNumber, formatPruneReason } from '@rung/shared/format';
 import type { Leaderboard } from '../api-client.js';
-import { formatDuration, formatNumber, formatParams, formatPruneReason } from './format.js';
+import { formatParams } from './format.js';
 import { renderTable } from './table.js';
 
 /** Trials that ended, whatever the way (the count that moves towards the run cap). */

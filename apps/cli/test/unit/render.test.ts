@@ -1,12 +1,6 @@
+import { formatDuration, formatNumber, formatPruneReason } from '@rung/shared/format';
 import { describe, expect, it } from 'vitest';
-import {
-  formatDuration,
-  formatNumber,
-  formatParams,
-  formatPruneReason,
-  redactUrl,
-  truncate,
-} from '../../src/render/format.js';
+import { formatParams, redactUrl, truncate } from '../../src/render/format.js';
 import { LiveFrame } from '../../src/render/live-frame.js';
 import {
   progressKey,

@@ -65,6 +65,21 @@ export async function tokenRoutes(
     },
   );
 
+  // What the caller may do, so a client (the dashboard) offers only the actions it is allowed.
+  app.get(
+    '/v1/tokens/current',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: "The caller's token: its name and scope (`open` when the API runs without tokens)",
+      },
+    },
+    async (req) =>
+      req.token
+        ? { open: false, id: req.token.id, name: req.token.name, scope: req.token.scope }
+        : { open: true, scope: 'admin' },
+  );
+
   app.get(
     '/v1/tokens',
     {

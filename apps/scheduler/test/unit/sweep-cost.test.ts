@@ -14,6 +14,7 @@ function sweep(goal: 'minimize' | 'maximize', compute: SweepView['compute']): Sw
     counts: {} as SweepView['counts'],
     trials: 3,
     compute,
+    gpuSeconds: 0,
     createdAt: 0,
     finishedAt: 4 * H,
   };

@@ -195,6 +195,7 @@ export class MemoryStore implements Store {
       counts: { ...s.counts },
       trials: s.nextTrial,
       compute: sweepCompute(s.work.stepsRun, s.work.trialsRun, s.work.lastStep),
+      gpuSeconds: s.gpuSeconds,
       createdAt: s.createdAt,
     };
     if (s.spec.name) view.name = s.spec.name;

@@ -42,6 +42,7 @@ export function toSweepView(
       Number(counts.trialsRun ?? 0),
       Number(counts.lastStep ?? 0),
     ),
+    gpuSeconds: Number(h.gpuSeconds ?? 0),
     createdAt: Number(h.createdAt),
   };
   if (spec.name) view.name = spec.name;

@@ -45,6 +45,7 @@ export function makeSweep(
     counts: all,
     trials: Object.values(all).reduce((a, b) => a + b, 0),
     compute: { stepsRun: 120, stepsFull: 400, saved: 0.7 },
+    gpuSeconds: 0,
     createdAt: Date.UTC(2025, 0, 2, 3, 4, 5),
     ...rest,
   };

@@ -1,0 +1,4 @@
+/** A page of the dashboard: it draws itself into the root, and stops its timers and streams when left. */
+export interface Page {
+  stop(): void;
+}

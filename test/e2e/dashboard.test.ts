@@ -1,0 +1,186 @@
+/**
+ * The web dashboard in a real browser (Debian's chromium via playwright-core) against a live
+ * cluster: the pages render a real sweep, follow it live while its trials run, keep working after
+ * the scheduler is killed and restarted (the stream resumes after its last event: none missed or
+ * doubled), act on the sweep, and show only what a token's scope allows. Screenshots land in
+ * test-artifacts/dashboard/.
+ */
+import type { SweepView } from '@rung/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { artifact, launchBrowser } from '../support/browser.js';
+import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Text of an element's data attribute, as a number. */
+const dataNumber = (page: Page, selector: string, name: string) =>
+  page.$eval(selector, (el, n) => Number((el as HTMLElement).dataset[n] ?? 'NaN'), name);
+
+const factText = (page: Page, fact: string) =>
+  page.$eval(`[data-fact="${fact}"] b`, (el) => el.textContent ?? '');
+
+describe('the dashboard, open on loopback', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(inject('redisUrl'), { workers: 2 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('shows a live sweep, survives a scheduler restart, and acts on the sweep', async () => {
+    const sweep = await cluster.submit(`
+name: dashboard-e2e
+method: random
+metric: { name: val_loss, goal: minimize }
+parameters:
+  learning_rate: { distribution: log_uniform_values, min: 0.00001, max: 0.1 }
+  hidden_units: { values: [16, 32, 64] }
+  optimizer: { values: [sgd, adam] }
+pruner: { type: median, startup_trials: 3, warmup_steps: 0 }
+trainer: { name: mlp, options: { epochs: 6 } }
+parallelism: 2
+run_cap: 30
+`);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // The sweeps list links to the sweep.
+    await page.goto(`${cluster.api}/`);
+    await page.waitForSelector(`tr[data-sweep="${sweep.id}"]`);
+    expect(await page.textContent(`tr[data-sweep="${sweep.id}"]`)).toContain('dashboard-e2e');
+    await page.screenshot({ path: artifact('sweeps.png'), fullPage: true });
+    await page.click(`tr[data-sweep="${sweep.id}"]`);
+
+    // The sweep page draws its charts, then follows the sweep live.
+    await page.waitForSelector('body[data-painted]', { state: 'attached', timeout: 30_000 });
+    expect(await page.textContent('#summary h1')).toContain('dashboard-e2e');
+    for (const chart of ['history', 'parallel', 'curves', 'importance', 'pair']) {
+      expect(await page.$(`#${chart}-chart canvas`), chart).not.toBeNull();
+    }
+    await page.waitForFunction(() => Number(document.getElementById('events')?.dataset.count) >= 5);
+    const trialsBefore = Number(await factText(page, 'trials'));
+    await page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-fact="trials"] b')?.textContent) > n &&
+        document.querySelectorAll('#trials tbody tr').length > n,
+      trialsBefore,
+      { timeout: 60_000 },
+    );
+    await page.screenshot({ path: artifact('sweep-live.png'), fullPage: true });
+
+    // Steering from the page, early (trials still to create): parallelism, then pause and resume.
+    await page.fill('#parallelism', '3');
+    await page.click('[data-action="set-parallelism"]');
+    await waitFor<SweepView>(
+      `${cluster.api}/v1/sweeps/${sweep.id}`,
+      (s) => s.spec.parallelism === 3,
+      10_000,
+    );
+    await page.click('[data-action="pause"]');
+    await page.waitForFunction(
+      () => document.getElementById('sweep-state')?.textContent === 'paused',
+    );
+    await page.click('[data-action="resume"]');
+    await page.waitForFunction(
+      () => document.getElementById('sweep-state')?.textContent === 'running',
+    );
+
+    // The scheduler dies mid-sweep and comes back: the page reconnects and goes on where it was.
+    const seenBefore = await dataNumber(page, '#events', 'count');
+    await cluster.restartScheduler({ kill: true });
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('events')?.dataset.count) > n + 3,
+      seenBefore,
+      {
+        timeout: 60_000,
+      },
+    );
+    expect(await page.textContent('#connection')).toBe('live');
+
+    // To the end: every event of the log arrived once, none twice, and the page shows the result.
+    await page.waitForFunction(
+      () => document.getElementById('sweep-state')?.textContent === 'completed',
+      undefined,
+      {
+        timeout: 180_000,
+      },
+    );
+    const events = (await (
+      await fetch(`${cluster.api}/v1/sweeps/${sweep.id}/events?limit=1000`)
+    ).json()) as {
+      events: { id: string }[];
+    };
+    await page.waitForFunction(
+      (last) => document.getElementById('events')?.dataset.last === last,
+      events.events.at(-1)!.id,
+    );
+    // The page streamed from the log position of its first overview: it got exactly what followed.
+    expect(await dataNumber(page, '#events', 'duplicates')).toBe(0);
+    const from = await page.$eval('#events', (el) => (el as HTMLElement).dataset.from ?? '');
+    const expected = events.events.filter((e) => compare(e.id, from) > 0).length;
+    expect(expected).toBeGreaterThan(seenBefore);
+    expect(await dataNumber(page, '#events', 'count')).toBe(expected);
+
+    const final = (await (await fetch(`${cluster.api}/v1/sweeps/${sweep.id}`)).json()) as SweepView;
+    expect(Number(await factText(page, 'completed'))).toBe(final.counts.completed);
+    expect(Number(await factText(page, 'pruned'))).toBe(final.counts.pruned);
+    expect(await page.$$eval('#trials tbody tr', (rows) => rows.length)).toBe(
+      Math.min(25, final.trials),
+    );
+    // Ranked best first, as the leaderboard ranks them.
+    const board = (await (
+      await fetch(`${cluster.api}/v1/sweeps/${sweep.id}/leaderboard?limit=3`)
+    ).json()) as {
+      trials: { number: number }[];
+    };
+    const firstRows = await page.$$eval('#trials tbody tr', (rows) =>
+      rows.slice(0, 3).map((r) => Number((r as HTMLElement).dataset.trial)),
+    );
+    expect(firstRows).toEqual(board.trials.map((t) => t.number));
+
+    // A pruned trial's curve says why on hover; its detail lists its attempts and reason.
+    // (Half the learning-rate range cannot learn in 6 epochs: the median rule prunes some.)
+    expect(final.counts.pruned).toBeGreaterThan(0);
+    const tip = await page.evaluate(() => {
+      const el = document.getElementById('curves-chart') as HTMLElement & {
+        chart: {
+          getOption(): { series: { name: string; data: unknown[]; color: string }[] };
+          dispatchAction(a: unknown): void;
+        };
+      };
+      const series = el.chart.getOption().series;
+      const index = series.findIndex((s) => s.color === '#d64545');
+      el.chart.dispatchAction({
+        type: 'showTip',
+        seriesIndex: index,
+        dataIndex: series[index]!.data.length - 1,
+      });
+      return document.querySelector('#curves-chart div[style*="z-index"]')?.textContent ?? '';
+    });
+    expect(tip).toMatch(/pruned.*median: .* @ step \d+/s);
+    const pruned = await page.$eval('#trials tbody tr:has(.state.pruned)', (r) =>
+      Number((r as HTMLElement).dataset.trial),
+    );
+    await page.click(`#trials tbody tr[data-trial="${pruned}"]`);
+    await page.waitForSelector('#trial-detail:not([hidden]) #attempts');
+    expect(await page.textContent('#trial-reason')).toMatch(/^median: /);
+    await page.screenshot({ path: artifact('sweep-done.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+function compare(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am - bm || as - bs;
+}
