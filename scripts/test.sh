@@ -15,6 +15,7 @@ npx turbo run typecheck --output-logs=errors-only
 npx tsc -p bench/search/tsconfig.json --noEmit
 npx tsc -p bench/prune/tsconfig.json --noEmit
 npx tsc -p bench/scale/tsconfig.json --noEmit
+npx tsc -p bench/dashboard/tsconfig.json --noEmit
 npx tsc -p test/tsconfig.json --noEmit
 echo "==> Tests"
 npx vitest run

@@ -5,6 +5,12 @@
  * doubled), act on the sweep, and show only what a token's scope allows. Screenshots land in
  * test-artifacts/dashboard/.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { SweepView } from '@rung/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -26,8 +32,12 @@ const dataNumber = (page: Page, selector: string, name: string) =>
 const factText = (page: Page, fact: string) =>
   page.$eval(`[data-fact="${fact}"] b`, (el) => el.textContent ?? '');
 
+const CLI = join(import.meta.dirname, '..', '..', 'apps', 'cli', 'bin', 'rung.js');
+
 describe('the dashboard, open on loopback', () => {
   let cluster: TestCluster;
+  /** The sweep the first test ran to the end, for the report. */
+  let doneSweep: SweepView | undefined;
   beforeAll(async () => {
     cluster = await startCluster(inject('redisUrl'), { workers: 2 });
   });
@@ -61,7 +71,7 @@ run_cap: 30
     await page.click(`tr[data-sweep="${sweep.id}"]`);
 
     // The sweep page draws its charts, then follows the sweep live.
-    await page.waitForSelector('body[data-painted]', { state: 'attached', timeout: 30_000 });
+    await page.waitForSelector('body[data-complete]', { state: 'attached', timeout: 30_000 });
     expect(await page.textContent('#summary h1')).toContain('dashboard-e2e');
     for (const chart of ['history', 'parallel', 'curves', 'importance', 'pair']) {
       expect(await page.$(`#${chart}-chart canvas`), chart).not.toBeNull();
@@ -153,17 +163,12 @@ run_cap: 30
     const tip = await page.evaluate(() => {
       const el = document.getElementById('curves-chart') as HTMLElement & {
         chart: {
-          getOption(): { series: { name: string; data: unknown[]; color: string }[] };
+          getOption(): { series: { name: string }[] };
           dispatchAction(a: unknown): void;
         };
       };
-      const series = el.chart.getOption().series;
-      const index = series.findIndex((s) => s.color === '#d64545');
-      el.chart.dispatchAction({
-        type: 'showTip',
-        seriesIndex: index,
-        dataIndex: series[index]!.data.length - 1,
-      });
+      const cut = el.chart.getOption().series.findIndex((s) => s.name === 'cut');
+      el.chart.dispatchAction({ type: 'showTip', seriesIndex: cut, dataIndex: 0 });
       return document.querySelector('#curves-chart div[style*="z-index"]')?.textContent ?? '';
     });
     expect(tip).toMatch(/pruned.*median: .* @ step \d+/s);
@@ -176,6 +181,41 @@ run_cap: 30
     await page.screenshot({ path: artifact('sweep-done.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
+    doneSweep = final;
+  });
+
+  it('writes a report that draws the sweep from the file alone, with no server', async () => {
+    expect(doneSweep).toBeDefined();
+    const sweep = doneSweep!;
+    const file = join(mkdtempSync(join(tmpdir(), 'rung-report-')), 'report.html');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'report', sweep.id, '-o', file],
+      { env: { ...process.env, RUNG_API_URL: cluster.api, INIT_CWD: '' } },
+    );
+    expect(stdout).toContain(`Wrote ${file}`);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Nothing but the file itself may load: the report is self-contained.
+    const requests: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-complete]', { state: 'attached', timeout: 30_000 });
+    expect(requests).toEqual([]);
+    expect(await page.textContent('#summary h1')).toContain('dashboard-e2e');
+    expect(Number(await factText(page, 'completed'))).toBe(sweep.counts.completed);
+    expect(await page.$('[data-action]')).toBeNull();
+    expect(await page.$$eval('#trials tbody tr', (rows) => rows.length)).toBe(
+      Math.min(25, sweep.trials),
+    );
+    await page.screenshot({ path: artifact('report.png'), fullPage: true });
+    await page.close();
   });
 });
 
@@ -184,3 +224,65 @@ function compare(a: string, b: string): number {
   const [bm, bs] = b.split('-').map(Number) as [number, number];
   return am - bm || as - bs;
 }
+
+describe('the dashboard, with tokens', () => {
+  const ADMIN = 'admin-secret-for-the-dashboard-test';
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await startCluster(inject('redisUrl'), {
+      workers: 1,
+      env: { RUNG_ADMIN_TOKEN: ADMIN },
+    });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('asks for a token, and offers actions only to a token whose scope allows them', async () => {
+    const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+    const created = await fetch(`${cluster.api}/v1/sweeps`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/yaml' },
+      body: 'name: guarded\nmethod: random\ntrainer: sleep\nparameters: { x: { min: 0, max: 1 } }\nrun_cap: 200\nparallelism: 1\n',
+    });
+    const { sweep } = (await created.json()) as { sweep: SweepView };
+    const tokenFor = async (scope: string) =>
+      (
+        (await (
+          await fetch(`${cluster.api}/v1/tokens`, {
+            method: 'POST',
+            headers: admin,
+            body: JSON.stringify({ name: `dash-${scope}`, scope }),
+          })
+        ).json()) as { token: string }
+      ).token;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${cluster.api}/#/sweeps/${sweep.id}`);
+    // Without a token: the API refuses, the page says so and asks for one.
+    await page.waitForSelector('#token-form:not([hidden])');
+    await page.waitForSelector('.banner:not([hidden])');
+    expect(await page.textContent('.banner')).toMatch(/Bearer/);
+
+    // A read token: the sweep shows, its actions stay disabled.
+    await page.fill('#token-input', await tokenFor('read'));
+    await page.click('#token-form button');
+    await page.waitForSelector('body[data-complete]', { state: 'attached', timeout: 30_000 });
+    await page.waitForSelector('#token-form[hidden]', { state: 'attached' });
+    expect(await page.isDisabled('[data-action="pause"]')).toBe(true);
+    expect(await page.isDisabled('[data-action="cancel"]')).toBe(true);
+
+    // A submit token (the page keeps its token in localStorage, across reloads): the actions work.
+    const submit = await tokenFor('submit');
+    await page.evaluate((t) => localStorage.setItem('rung.token', t), submit);
+    await page.reload();
+    await page.waitForSelector('[data-action="cancel"]:not([disabled])');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-action="cancel"]');
+    await page.waitForFunction(
+      () => document.getElementById('sweep-state')?.textContent === 'cancelled',
+    );
+    await page.screenshot({ path: artifact('tokens.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -8,6 +8,7 @@ import type {
   Scope,
   SweepCost,
   SweepEvent,
+  SweepOverview,
   SweepView,
   TokenRecord,
   Trial,
@@ -223,6 +224,11 @@ export class ApiClient {
     if (prices.cpuPrice !== undefined) query.set('cpu_price', String(prices.cpuPrice));
     const q = query.size > 0 ? `?${query}` : '';
     return this.request<SweepCost>('GET', `/v1/sweeps/${encodeURIComponent(id)}/cost${q}`, {});
+  }
+
+  /** `GET /v1/sweeps/:id/overview`: the sweep at a glance, as the dashboard draws it. */
+  sweepOverview(id: string): Promise<SweepOverview> {
+    return this.request<SweepOverview>('GET', `/v1/sweeps/${encodeURIComponent(id)}/overview`, {});
   }
 
   /** `POST /v1/tokens`: a new token (its secret is in this answer only). */

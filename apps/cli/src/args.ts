@@ -44,6 +44,7 @@ export type CommandName =
   | 'resume'
   | 'set'
   | 'cost'
+  | 'report'
   | 'token';
 
 const API_OPTION: OptionDef = {
@@ -230,6 +231,21 @@ export const COMMANDS: readonly CommandDef[] = [
         description: 'Price of a CPU-hour (default: the cluster’s)',
       },
       json: JSON_OPTION,
+      api: API_OPTION,
+    },
+  },
+  {
+    name: 'report',
+    summary:
+      'Write a sweep as one self-contained HTML file: the dashboard’s charts, no server needed',
+    positionals: [{ name: 'id', required: true, description: 'Sweep id' }],
+    options: {
+      out: {
+        type: 'string',
+        short: 'o',
+        arg: 'FILE',
+        description: 'Where to write it (default: <sweep id>.html)',
+      },
       api: API_OPTION,
     },
   },

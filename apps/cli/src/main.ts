@@ -33,6 +33,7 @@ const COMMAND_MODULES: Record<CommandName, () => Promise<Command>> = {
   resume: async () => (await import('./commands/steer.js')).resumeCommand,
   set: async () => (await import('./commands/steer.js')).setCommand,
   cost: async () => (await import('./commands/cost.js')).costCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
   token: async () => (await import('./commands/token.js')).tokenCommand,
 };
 

@@ -24,14 +24,16 @@ export interface OverviewTrials {
   /** The metric's final value (completed and pruned trials), else null. */
   value: (number | null)[];
   lastStep: (number | null)[];
-  /** Each parameter's values: numbers, or a category's label. */
+  /**
+   * Each parameter's values: numbers (to 6 significant digits: the overview is drawn, and the
+   * trial itself has them exactly), or a category's label.
+   */
   params: Record<string, (number | string | null)[]>;
   /** Why the trial stopped or paused early, in one line; null for the others. */
   reason: (string | null)[];
-  finishedAt: (number | null)[];
 }
 
-/** One trial's learning curve: the sweep metric against the step. */
+/** One trial's learning curve: the sweep metric against the step (to 6 significant digits). */
 export interface OverviewCurve {
   number: number;
   state: TrialState;

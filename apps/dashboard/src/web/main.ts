@@ -15,13 +15,15 @@ declare global {
   }
 }
 
+performance.mark('rung:script');
 const root = document.getElementById('app')!;
 const connection = document.getElementById('connection')!;
 const tokenForm = document.getElementById('token-form') as HTMLFormElement;
 const tokenInput = document.getElementById('token-input') as HTMLInputElement;
 
 let current: Page | undefined;
-let scope: Scope | undefined;
+/** What the caller may do, asked once per page load (and again after a token is given). */
+let scope: Promise<Scope | undefined> = Promise.resolve(undefined);
 
 function setConnection(up: boolean): void {
   connection.textContent = up ? 'live' : 'reconnecting…';
@@ -29,13 +31,14 @@ function setConnection(up: boolean): void {
 }
 
 /** What the caller may do; asks for a token when the API wants one. */
-async function whoAmI(): Promise<void> {
+async function whoAmI(): Promise<Scope | undefined> {
   try {
-    scope = (await api.get<{ scope: Scope }>('/v1/tokens/current')).scope;
+    const { scope } = await api.get<{ scope: Scope }>('/v1/tokens/current');
     tokenForm.hidden = true;
+    return scope;
   } catch (err) {
-    scope = undefined;
     if (err instanceof ApiError && err.status === 401) tokenForm.hidden = false;
+    return undefined;
   }
 }
 
@@ -44,7 +47,7 @@ function route(): void {
   const match = /^#\/sweeps\/([^/]+)/.exec(location.hash);
   current = match
     ? sweepPage(root, apiSource(decodeURIComponent(match[1]!)), {
-        ...(scope && { scope }),
+        scope,
         onConnection: setConnection,
       })
     : sweepsPage(root);
@@ -54,7 +57,7 @@ tokenForm.addEventListener('submit', async (e) => {
   e.preventDefault();
   saveToken(tokenInput.value.trim());
   tokenInput.value = '';
-  await whoAmI();
+  scope = whoAmI();
   route();
 });
 
@@ -62,8 +65,8 @@ if (window.RUNG_REPORT) {
   document.querySelector('.top')?.remove();
   sweepPage(root, reportSource(window.RUNG_REPORT));
 } else {
-  void whoAmI().then(() => {
-    window.addEventListener('hashchange', route);
-    route();
-  });
+  // Asked beside the page's own data, not before it: the page offers actions once it is known.
+  scope = whoAmI();
+  window.addEventListener('hashchange', route);
+  route();
 }

@@ -45,9 +45,11 @@ export function sortRows(o: SweepOverview, key: SortKey, direction: 'asc' | 'des
     return r === undefined ? { index, number } : { index, number, rank: r };
   });
   const dir = direction === 'asc' ? 1 : -1;
+  // Each row's key read once, not once per comparison (10,000 rows: ~140,000 comparisons).
+  const keys = rows.map((r) => keyOf(o, r, key));
   return rows.sort((a, b) => {
-    const ka = keyOf(o, a, key);
-    const kb = keyOf(o, b, key);
+    const ka = keys[a.index]!;
+    const kb = keys[b.index]!;
     if (ka === null || kb === null) return ka === kb ? a.number - b.number : ka === null ? 1 : -1;
     const c =
       typeof ka === 'number' && typeof kb === 'number'

@@ -29,7 +29,6 @@ export function makeOverview(
       lastStep: rows.map((r) => (r.value === null ? null : 5)),
       params: { lr: rows.map((r) => r.lr), opt: rows.map((r) => r.opt) },
       reason: rows.map((r) => (r.state === 'pruned' ? 'median: 1 > 0.5 @ step 1 (n=3)' : null)),
-      finishedAt: rows.map(() => null),
     },
     curves: { total: 0, limit: 300, series: [] },
     importance: [],

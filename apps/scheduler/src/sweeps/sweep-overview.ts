@@ -42,6 +42,14 @@ export function overviewParameters(specs: ParameterSpecs, prefix = ''): Overview
   return out;
 }
 
+/**
+ * A number as charts need it: 6 significant digits, which halves the overview of a big sweep
+ * (JSON parsing is most of a browser's wait for it).
+ */
+function drawn(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(6)) : value;
+}
+
 function labelOf(value: ParamValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -75,7 +83,7 @@ export function overviewTrials(
     params[p.name] = trials.map((t) => {
       const v = valueAt(t.params, p.name);
       if (v === undefined || v === null) return null;
-      return p.kind === 'number' && typeof v === 'number' ? v : labelOf(v);
+      return p.kind === 'number' && typeof v === 'number' ? drawn(v) : labelOf(v);
     });
   }
   return {
@@ -85,7 +93,6 @@ export function overviewTrials(
     lastStep: trials.map((t) => t.lastStep ?? null),
     params,
     reason: trials.map((t) => reasonOf(t, goal) ?? null),
-    finishedAt: trials.map((t) => t.finishedAt ?? null),
   };
 }
 
@@ -132,7 +139,7 @@ export function overviewCurve(trial: Trial, metric: string, goal: Goal): Overvie
     number: trial.number,
     state: trial.state,
     steps: points.map((r) => r.step),
-    values: points.map((r) => r.metrics[metric]!),
+    values: points.map((r) => drawn(r.metrics[metric]!)),
     ...(reason !== undefined && { reason }),
   };
 }
