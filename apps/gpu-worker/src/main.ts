@@ -14,7 +14,14 @@ import { createServer } from 'node:http';
 import { availableParallelism, hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
+import {
+  createLogger,
+  intFromEnv,
+  loadConfig,
+  onStopSignals,
+  runMain,
+  startTracing,
+} from '@rung/shared';
 import { RedisStore, type WorkerInfo } from '@rung/store';
 import { Redis } from 'ioredis';
 import { loadWorkerTrainers } from './config/worker-config.js';
@@ -30,6 +37,7 @@ import { createWorkerMetrics } from './worker-metrics.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = await startTracing('rung-worker');
   const env = process.env;
   const workerId = env.RUNG_WORKER_ID || `worker-${hostname()}-${process.pid}`;
   const logger = createLogger('gpu-worker', config.logLevel).child({ workerId });
@@ -223,6 +231,7 @@ async function main(): Promise<void> {
     http?.close();
     await store.removeWorker(workerId).catch(() => undefined);
     await redis.quit().catch(() => undefined);
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   });
 }

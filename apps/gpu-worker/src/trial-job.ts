@@ -8,8 +8,17 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { PruneReason, StepValue } from '@rung/search';
-import { createPruner, type Logger, type TrialJob, toLoss } from '@rung/shared';
+import {
+  contextFrom,
+  createPruner,
+  type Logger,
+  type TrialJob,
+  toLoss,
+  traceparentOf,
+  tracer,
+} from '@rung/shared';
 import type { Store } from '@rung/store';
 import type { GpuMemorySampler, TrackedTrial } from './placement/gpu-memory.js';
 import type { Slot } from './placement/placement.js';
@@ -62,7 +71,45 @@ export type TrialJobResult =
   | 'superseded'
   | 'skipped';
 
-export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<TrialJobResult> {
+/** The `traceparent` of a span, as an option (none when not traced). */
+function traceOf(span: Span): { traceparent?: string } {
+  const traceparent = traceparentOf(span);
+  return traceparent ? { traceparent } : {};
+}
+
+/**
+ * Runs the job inside its `trial.run` span (a child of the scheduler's `trial.queued`, when
+ * traced): the logs written meanwhile carry its trace id, and its outcome is the span's.
+ */
+export function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<TrialJobResult> {
+  const span = tracer().startSpan(
+    'trial.run',
+    {
+      attributes: {
+        'rung.sweep.id': job.sweepId,
+        'rung.trial.id': job.trialId,
+        'rung.trial.number': job.number,
+        'rung.worker.id': deps.workerId,
+      },
+    },
+    contextFrom(job.traceparent),
+  );
+  return context
+    .with(trace.setSpan(context.active(), span), () => runTrial(job, deps, span))
+    .then(
+      (result) => {
+        span.setAttribute('rung.trial.result', result);
+        return result;
+      },
+      (err: unknown) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+        throw err;
+      },
+    )
+    .finally(() => span.end());
+}
+
+async function runTrial(job: TrialJob, deps: TrialJobDeps, span: Span): Promise<TrialJobResult> {
   const { store, logger: baseLogger } = deps;
   const clock = deps.clock ?? Date.now;
   const { sweepId, number, trialId } = job;
@@ -93,6 +140,13 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
     return 'skipped';
   }
   const attempt = start.attempt;
+  span.setAttribute('rung.trial.attempt', attempt);
+  /** This job's trace context (its `trial.run` span). */
+  const traced = context.active();
+  const inTrace =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R =>
+      context.with(traced, () => fn(...args));
   const startedAt = clock();
   const { metric } = sweep.spec;
   const pruner = createPruner({
@@ -169,6 +223,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
       seed: job.seed,
       checkpointDir,
       ...(resumeStep !== undefined && { resumeStep }),
+      ...traceOf(span),
       env: deps.slot.env,
       onLog: (line, source) => {
         // Kept with the trial (GET …/trials/:n/logs, `rung logs`); the worker's own log only
@@ -192,7 +247,8 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         });
         if (pausing && step >= pausing.step) await pause();
       },
-      onReport: async (step, metrics) => {
+      // Messages of a spare process arrive outside this job's async context: put them back in it.
+      onReport: inTrace(async (step: number, metrics: Record<string, number>) => {
         if (stoppedAs || pausing) return;
         if (resumeStep !== undefined && step <= resumeStep) {
           // The trial has this step from before the checkpoint: a step is never reported twice.
@@ -212,9 +268,16 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           losses.push({ step, loss: toLoss(value, metric.goal) });
         }
         // The rule judges only reports that carry the metric; its query rides on the report call.
-        const context = { step, reports: losses };
+        const judging = { step, reports: losses };
         const query =
-          pruner && value !== undefined ? pruner.query({ trial: number, ...context }) : null;
+          pruner && value !== undefined ? pruner.query({ trial: number, ...judging }) : null;
+        const reportSpan = tracer().startSpan(
+          'trial.report',
+          {
+            attributes: { 'rung.step': step, ...(value !== undefined && { 'rung.value': value }) },
+          },
+          traced,
+        );
         const sent = performance.now();
         const outcome = await store.report(
           sweepId,
@@ -224,6 +287,23 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           query ? { metric, query } : { metric },
         );
         deps.onReport?.((performance.now() - sent) / 1000);
+        const judged =
+          outcome.state === 'running' && pruner && query && outcome.peers
+            ? pruner.decide({
+                trial: number,
+                ...judging,
+                peers: outcome.peers,
+                completedTrials: outcome.completedTrials,
+              })
+            : undefined;
+        reportSpan.setAttribute(
+          'rung.decision',
+          judged?.action ?? (outcome.state === 'running' ? 'continue' : outcome.state),
+        );
+        if (judged && judged.action !== 'continue') {
+          reportSpan.setAttribute('rung.decision.reason', JSON.stringify(judged.reason));
+        }
+        reportSpan.end();
         if (outcome.state !== 'running') {
           // Cancelled (sweep stopped), paused with its sweep, or superseded by a newer attempt:
           // stop without writing more.
@@ -235,14 +315,8 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
           proc.stop(deps.stopGraceMs);
           return;
         }
-        if (!pruner || !query || !outcome.peers) return;
-        const decision = pruner.decide({
-          trial: number,
-          ...context,
-          peers: outcome.peers,
-          completedTrials: outcome.completedTrials,
-        });
-        if (decision.action === 'continue') return;
+        const decision = judged;
+        if (!decision || decision.action === 'continue') return;
         if (decision.action === 'pause') {
           // Paused once the trainer has saved this step, so that a promotion goes on from there.
           const timer = setTimeout(() => void pause(), deps.pauseGraceMs ?? 3000);
@@ -260,7 +334,7 @@ export async function runTrialJob(job: TrialJob, deps: TrialJobDeps): Promise<Tr
         stoppedAs = ok ? 'pruned' : 'cancelled';
         logger.info({ reason: decision.reason }, 'trial pruned');
         proc.stop(deps.stopGraceMs);
-      },
+      }),
     },
     deps.spares?.take(deps.slot.id, deps.slot.env),
   );

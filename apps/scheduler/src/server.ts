@@ -7,7 +7,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createLogger, intFromEnv, loadConfig, onStopSignals, runMain } from '@rung/shared';
+import {
+  createLogger,
+  intFromEnv,
+  loadConfig,
+  onStopSignals,
+  runMain,
+  startTracing,
+} from '@rung/shared';
 import { RedisStore } from '@rung/store';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
@@ -22,6 +29,7 @@ import { ThreadSpecValidator } from './sweeps/spec-validator.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tracing = await startTracing('rung-scheduler');
   const logger = createLogger('scheduler', config.logLevel);
   if (config.api.adminToken === undefined && !isLoopbackHost(config.host)) {
     // An open API on a reachable address would let anyone submit and cancel sweeps.
@@ -113,6 +121,7 @@ async function main(): Promise<void> {
     await store.close();
     await queues.close();
     await redis.quit();
+    await tracing.shutdown().catch(() => undefined);
     process.exit(0);
   });
 }

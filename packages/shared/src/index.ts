@@ -93,5 +93,14 @@ export type {
 } from './sweep.js';
 export { DEFAULT_MAX_RETRIES, GPU_SHARES } from './sweep.js';
 export { applySweepChanges, type SweepChanges } from './sweep-changes.js';
+export {
+  activeTraceIds,
+  contextFrom,
+  startTracing,
+  type Tracing,
+  traceparentOf,
+  tracer,
+  tracingWanted,
+} from './tracing.js';
 export type { Attempt, Report, SweepCompute, SweepView, Trial, TrialCheckpoint } from './trial.js';
 export { sweepCompute } from './trial.js';

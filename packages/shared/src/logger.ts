@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { activeTraceIds } from './tracing.js';
 
 export type { Logger };
 
@@ -17,7 +18,8 @@ const SECRETS = [
 
 /**
  * Structured JSON logs (pino). Child loggers carry sweepId / trialId / workerId, so one grep
- * follows a trial across the scheduler and the workers. Secrets are written as `[redacted]`.
+ * follows a trial across the scheduler and the workers; with tracing on, each line written inside
+ * a span carries its `traceId` and `spanId` too. Secrets are written as `[redacted]`.
  */
 export function createLogger(
   name: string,
@@ -29,6 +31,7 @@ export function createLogger(
     level,
     base: { pid: process.pid },
     redact: { paths: SECRETS, censor: '[redacted]' },
+    mixin: activeTraceIds,
   };
   return destination ? pino(options, destination) : pino(options);
 }

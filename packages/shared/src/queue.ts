@@ -16,6 +16,8 @@ export interface TrialJob {
   seed: number;
   /** What the trial needs of a worker, when its sweep says. */
   resources?: ResourceSpec;
+  /** The W3C trace context of the trial's `trial.queued` span, when tracing is on. */
+  traceparent?: string;
 }
 
 /**

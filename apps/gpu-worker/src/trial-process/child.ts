@@ -10,6 +10,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { contextFrom, startTracing, traceparentOf, tracer } from '@rung/shared/tracing';
 import { createCommandTrainer } from '../trainers/command/command-trainer.js';
 import { asTrainer, loadTrainer } from '../trainers/registry.js';
 import type { Trainer, TrainerContext } from '../trainers/trainer.js';
@@ -27,6 +29,9 @@ if (!send) {
   process.stderr.write('rung trial process: must be forked with an IPC channel\n');
   process.exit(2);
 }
+
+// Spans of the trials it runs, when the worker's environment asks for traces.
+const tracingStarted = startTracing('rung-trial');
 
 let abort = new AbortController();
 let started = false;
@@ -69,7 +74,40 @@ process.on('message', (raw: unknown) => {
   run(message).catch(finishWithError);
 });
 
+/** Runs a trial inside its `trial.train` span, sent off before the result goes to the worker. */
 async function run(start: StartMessage): Promise<void> {
+  // Registered before the first span (a no-op at once when tracing is off).
+  await tracingStarted;
+  const span = tracer().startSpan(
+    'trial.train',
+    { attributes: { 'rung.trial.id': start.trialId, 'rung.trainer': start.trainer.name } },
+    contextFrom(start.traceparent),
+  );
+  // A command trainer's program may go on with the trace (OTel's TRACEPARENT convention).
+  const traceparent = traceparentOf(span);
+  if (traceparent) process.env.TRACEPARENT = traceparent;
+  else delete process.env.TRACEPARENT;
+  try {
+    const tracing = await tracingStarted;
+    await train(start, async (reports, stopped) => {
+      span.setAttribute('rung.reports', reports);
+      span.setAttribute('rung.stopped', stopped);
+      span.end();
+      // The process may be killed right after its result: its spans go first.
+      await tracing.flush().catch(() => undefined);
+    });
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
+    span.end();
+    await (await tracingStarted).flush().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function train(
+  start: StartMessage,
+  ended: (reports: number, stopped: boolean) => Promise<void>,
+): Promise<void> {
   process.title = `rung-trial ${start.trialId}`;
   const log = (message: string): void => post({ type: 'log', message: String(message) });
 
@@ -83,11 +121,13 @@ async function run(start: StartMessage): Promise<void> {
   post({ type: 'ready', backend });
   if (abort.signal.aborted) {
     // Stopped while loading (TensorFlow.js takes a second or more): do not start at all.
+    await ended(0, true);
     finish({ type: 'result', stopped: true }, 0);
     return;
   }
 
   let last: Record<string, number> | undefined;
+  let reports = 0;
   const ctx: TrainerContext = {
     trialId: start.trialId,
     report(step, metrics) {
@@ -99,6 +139,7 @@ async function run(start: StartMessage): Promise<void> {
         throw new TypeError(`ctx.report: ${(err as Error).message}`);
       }
       last = message.metrics;
+      reports++;
       post(message);
     },
     signal: abort.signal,
@@ -128,6 +169,7 @@ async function run(start: StartMessage): Promise<void> {
     // A trainer interrupted by the stop may well throw (an AbortError, a half-built tensor);
     // that is the stop working, not a failure.
     if (abort.signal.aborted) {
+      await ended(reports, true);
       finish({ type: 'result', stopped: true, ...(last && { metrics: last }) }, 0);
       return;
     }
@@ -142,6 +184,7 @@ async function run(start: StartMessage): Promise<void> {
     stopped: abort.signal.aborted,
     ...(metrics && { metrics }),
   } as const;
+  await ended(reports, result.stopped);
   if (trainer.reusable && process.connected) {
     // Ready for the slot's next trial, with the trainer (and its backend) already loaded.
     started = false;

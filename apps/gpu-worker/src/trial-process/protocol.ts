@@ -39,6 +39,8 @@ export interface StartMessage {
   checkpointDir: string;
   /** Set when the folder holds an earlier attempt's checkpoint: the last step it covers. */
   resumeStep?: number;
+  /** The W3C trace context of the worker's `trial.run` span, when tracing is on. */
+  traceparent?: string;
 }
 
 /** parent → child: abort the trainer's signal and finish. */
@@ -138,6 +140,9 @@ export function parseParentMessage(value: unknown): ParentMessage {
         checkpointDir: string(m.checkpointDir, 'start.checkpointDir'),
         ...(m.resumeStep !== undefined && {
           resumeStep: checkStep(m.resumeStep, 'start.resumeStep'),
+        }),
+        ...(m.traceparent !== undefined && {
+          traceparent: string(m.traceparent, 'start.traceparent'),
         }),
       };
     }

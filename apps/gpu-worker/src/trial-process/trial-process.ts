@@ -28,6 +28,8 @@ export interface TrialProcessOptions {
   checkpointDir: string;
   /** Set when the folder holds an earlier attempt's checkpoint: the last step it covers. */
   resumeStep?: number;
+  /** The W3C trace context the trial process's spans are children of (tracing on). */
+  traceparent?: string;
   /** Added to the worker's environment, e.g. `CUDA_VISIBLE_DEVICES`, `RUNG_TF_BACKEND`. */
   env?: Record<string, string>;
   /**
@@ -302,6 +304,7 @@ export function startTrialProcess(
     seed: opts.seed,
     checkpointDir: opts.checkpointDir,
     ...(opts.resumeStep !== undefined && { resumeStep: opts.resumeStep }),
+    ...(opts.traceparent !== undefined && { traceparent: opts.traceparent }),
   });
 
   return {

@@ -7,6 +7,7 @@
  * whether anything is to be done, so its cost does not grow with the sweep's history. The leader
  * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { type Params, type PruneReason, rungName } from '@rung/search';
 import {
   DEFAULT_MAX_RETRIES,
@@ -16,6 +17,8 @@ import {
   type SweepSpec,
   type Trial,
   type TrialJob,
+  traceparentOf,
+  tracer,
   trialJobId,
   trialSeed,
 } from '@rung/shared';
@@ -322,11 +325,21 @@ export class SweepScheduler {
     attempts: number | number[],
   ): Promise<void> {
     if (jobs.length === 0) return;
+    // Each job starts its trial's trace (with tracing on): the worker's spans are its children.
+    const spans = jobs.map((job) =>
+      tracer().startSpan('trial.queued', {
+        attributes: {
+          'rung.sweep.id': sweepId,
+          'rung.trial.id': job.trialId,
+          'rung.trial.number': job.number,
+        },
+      }),
+    );
     try {
       await this.opts.queueFor(jobs[0]!.resources).addBulk(
         jobs.map((data, i) => ({
           name: 'trial',
-          data,
+          data: { ...data, ...traceOf(spans[i]!) },
           opts: {
             jobId: trialJobId(data.trialId, Array.isArray(attempts) ? attempts[i]! : attempts),
           },
@@ -338,7 +351,11 @@ export class SweepScheduler {
       const runtime = this.runtimes.get(sweepId);
       for (const job of jobs) runtime?.toEnqueue.add(job.number);
       this.opts.logger.error({ err, sweepId, trials: jobs.length }, 'enqueue failed');
+      for (const span of spans)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: String(err) });
       throw err;
+    } finally {
+      for (const span of spans) span.end();
     }
   }
 
@@ -593,6 +610,12 @@ function bestPausedByRung(
 }
 
 /** The job that runs a trial: what a worker needs to know of it. */
+/** The job's `traceparent` field, when the span is traced. */
+function traceOf(span: Span): { traceparent?: string } {
+  const traceparent = traceparentOf(span);
+  return traceparent ? { traceparent } : {};
+}
+
 function jobFor(sweepId: string, spec: SweepSpec, number: number, params: Params): TrialJob {
   return {
     sweepId,
