@@ -29,16 +29,23 @@ export function authHeaders(): Record<string, string> {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
+  return answer<T>(
+    fetch(path, {
       method,
       headers: {
         ...authHeaders(),
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    }),
+  );
+}
+
+/** The body of an API answer, or its error as an `ApiError`. */
+export async function answer<T>(response: Promise<Response>): Promise<T> {
+  let res: Response;
+  try {
+    res = await response;
   } catch {
     throw new ApiError(0, 'the API is unreachable');
   }

@@ -18,7 +18,10 @@ export const STATE_COLORS: Record<TrialState, string> = {
 
 const better = (goal: string) => (a: number, b: number) => (goal === 'maximize' ? a > b : a < b);
 
-/** The best-so-far value after each completed trial, in trial-number order. */
+/**
+ * The best-so-far line in trial-number order, as a step line: a point where a completed trial
+ * improved on the best, and one at the last trial (10,000 trials draw as a few dozen points).
+ */
 export function bestSoFar(o: SweepOverview): [number, number][] {
   const isBetter = better(o.sweep.spec.metric.goal);
   const line: [number, number][] = [];
@@ -26,9 +29,12 @@ export function bestSoFar(o: SweepOverview): [number, number][] {
   o.trials.number.forEach((n, i) => {
     const v = o.trials.value[i];
     if (o.trials.state[i] !== 'completed' || v === null || v === undefined) return;
-    if (best === undefined || isBetter(v, best)) best = v;
+    if (best !== undefined && !isBetter(v, best)) return;
+    best = v;
     line.push([n, best]);
   });
+  const last = o.trials.number.at(-1);
+  if (best !== undefined && last !== undefined && last > line.at(-1)![0]) line.push([last, best]);
   return line;
 }
 
@@ -128,7 +134,9 @@ export function parallelOption(o: SweepOverview): EChartsOption {
         lineStyle: { width: 1, opacity: rows.length > 2000 ? 0.15 : 0.45 },
         inactiveOpacity: 0.02,
         activeOpacity: 1,
-        progressive: 2000,
+        // Small chunks: a brushed axis redraws its first lines in the next frame, the rest after.
+        progressive: 500,
+        progressiveThreshold: 1000,
         smooth: false,
         data: rows,
       },

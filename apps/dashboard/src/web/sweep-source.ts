@@ -3,7 +3,14 @@
  * fetched, nothing streams, and no action is offered).
  */
 import type { Attempt, SweepCost, SweepOverview, Trial } from '@rung/shared';
-import { api } from './api.js';
+import { answer, api } from './api.js';
+
+declare global {
+  interface Window {
+    /** The overview index.html asked for while app.js loaded (a sweep page opened directly). */
+    RUNG_PRELOAD?: { id: string; response: Promise<Response> };
+  }
+}
 
 export interface WorkerView {
   workerId: string;
@@ -31,7 +38,13 @@ export function apiSource(sweepId: string): SweepSource {
   const base = `/v1/sweeps/${encodeURIComponent(sweepId)}`;
   return {
     live: true,
-    overview: () => api.get<SweepOverview>(`${base}/overview`),
+    overview: () => {
+      const preload = window.RUNG_PRELOAD;
+      window.RUNG_PRELOAD = undefined;
+      return preload?.id === sweepId
+        ? answer<SweepOverview>(preload.response)
+        : api.get<SweepOverview>(`${base}/overview`);
+    },
     cost: () => api.get<SweepCost>(`${base}/cost`),
     trial: (n) => api.get<Trial>(`${base}/trials/${n}`),
     logs: async (n) => {

@@ -59,11 +59,11 @@ describe('the trial table', () => {
 });
 
 describe('the charts', () => {
-  it('draws the best value so far over completed trials only', () => {
+  it('draws the best value so far over completed trials only, as the steps where it improved', () => {
     expect(bestSoFar(overview)).toEqual([
       [0, 0.5],
-      [2, 0.5],
       [3, 0.2],
+      [4, 0.2],
     ]);
   });
 
