@@ -198,7 +198,8 @@ async function runTrial(job: TrialJob, deps: TrialJobDeps, span: Span): Promise<
     if (!pausing || stoppedAs) return;
     clearTimeout(pausing.timer);
     const { reason } = pausing;
-    const ok = await store.pauseTrial(sweepId, number, attempt, clock(), reason);
+    const used = usage().usage;
+    const ok = await store.pauseTrial(sweepId, number, attempt, clock(), reason, used);
     stoppedAs = ok ? 'paused' : 'cancelled';
     logger.info({ reason }, 'trial paused at a rung');
     proc.stop(deps.stopGraceMs);

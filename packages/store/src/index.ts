@@ -18,6 +18,7 @@ export { RedisStore, type RedisStoreOptions } from './redis/redis-store.js';
 export type { LuaScript } from './redis/script.js';
 export { SCRIPTS } from './redis/scripts/index.js';
 export {
+  type AttemptUsage,
   type CreateTrialResult,
   type FollowedLogs,
   LOG_LINE_CHARS,

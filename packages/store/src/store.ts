@@ -146,7 +146,13 @@ export interface TrialOutcome {
    */
   curve?: readonly StepValue[];
   /** What the attempt used of its GPUs: added to (GPU-seconds) or raising (peak) the trial's. */
-  usage?: { gpuSeconds: number; peakGpuMemoryMiB?: number };
+  usage?: AttemptUsage;
+}
+
+/** What an attempt used of its GPUs. */
+export interface AttemptUsage {
+  gpuSeconds: number;
+  peakGpuMemoryMiB?: number;
 }
 
 /** Which trials to list, in number order. */
@@ -311,13 +317,17 @@ export interface Store {
     attempt: number,
     outcome: TrialOutcome,
   ): Promise<boolean>;
-  /** Pauses a running attempt at a rung (early stopping with promotion), saying why. */
+  /**
+   * Pauses a running attempt at a rung (early stopping with promotion), saying why; what it used
+   * of its GPUs counts as a finished attempt's does.
+   */
   pauseTrial(
     sweepId: string,
     number: number,
     attempt: number,
     now: number,
     reason?: PruneReason,
+    usage?: AttemptUsage,
   ): Promise<boolean>;
   /**
    * Where values stand in rungs' records (successive halving; the values trials recorded through

@@ -446,6 +446,20 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
         const failed = await store.getTrial(id, other.number);
         expect(failed?.gpuSeconds).toBe(0.25);
         expect(failed?.peakGpuMemoryMiB).toBeUndefined();
+        // A paused attempt's GPU time counts too (ASHA with promotion pauses at every rung).
+        const third = await running(store, id);
+        expect(
+          await store.pauseTrial(id, third.number, third.attempt, NOW + 4, undefined, {
+            gpuSeconds: 1,
+            peakGpuMemoryMiB: 300,
+          }),
+        ).toBe(true);
+        expect(await store.getTrial(id, third.number)).toMatchObject({
+          state: 'paused',
+          gpuSeconds: 1,
+          peakGpuMemoryMiB: 300,
+        });
+        expect((await store.sweepStatus(id))?.gpuSeconds).toBeCloseTo(3.75, 9);
       });
 
       it('record how an attempt ended when the trial is ended from outside or paused', async () => {

@@ -37,6 +37,7 @@ import {
 import { trialId } from '../keys.js';
 import { cutLine, pageOfLogs } from '../logs.js';
 import {
+  type AttemptUsage,
   type CreateTrialResult,
   type FollowedLogs,
   LOG_LINES_KEPT,
@@ -465,14 +466,7 @@ export class MemoryStore implements Store {
     if (value !== undefined) t.value = value;
     if (outcome.pruneReason) t.pruneReason = structuredClone(outcome.pruneReason);
     if (outcome.error) t.error = outcome.error;
-    if (outcome.usage) {
-      const { gpuSeconds, peakGpuMemoryMiB } = outcome.usage;
-      t.gpuSeconds = (t.gpuSeconds ?? 0) + gpuSeconds;
-      s.gpuSeconds += gpuSeconds;
-      if (peakGpuMemoryMiB !== undefined && peakGpuMemoryMiB > (t.peakGpuMemoryMiB ?? 0)) {
-        t.peakGpuMemoryMiB = peakGpuMemoryMiB;
-      }
-    }
+    if (outcome.usage) addUsage(s, t, outcome.usage);
     Object.assign(t.attempts.get(attempt)!, { endedBy: outcome.state, endedAt: outcome.now });
     if (outcome.state === 'completed') {
       if (value !== undefined) s.leaderboard.set(number, value);
@@ -499,6 +493,7 @@ export class MemoryStore implements Store {
     attempt: number,
     now: number,
     reason?: PruneReason,
+    usage?: AttemptUsage,
   ): Promise<boolean> {
     const s = this.sweeps.get(sweepId);
     const t = s?.trials.get(number);
@@ -506,6 +501,7 @@ export class MemoryStore implements Store {
     if (!canTransition(t.state, 'paused')) return false;
     Object.assign(t.attempts.get(attempt)!, { endedBy: 'paused', endedAt: now });
     if (reason) t.pauseReason = structuredClone(reason);
+    if (usage) addUsage(s, t, usage);
     this.move(s, t, 'running', 'paused');
     this.log(s, now, {
       type: 'trial.paused',
@@ -797,6 +793,14 @@ export class MemoryStore implements Store {
     this.waiters = [];
     for (const w of waiters) w();
   }
+}
+
+/** An attempt's GPU usage joins its trial's and its sweep's. */
+function addUsage(s: SweepEntry, t: TrialEntry, usage: AttemptUsage): void {
+  t.gpuSeconds = (t.gpuSeconds ?? 0) + usage.gpuSeconds;
+  s.gpuSeconds += usage.gpuSeconds;
+  const peak = usage.peakGpuMemoryMiB;
+  if (peak !== undefined && peak > (t.peakGpuMemoryMiB ?? 0)) t.peakGpuMemoryMiB = peak;
 }
 
 function zeroCounts(): Record<TrialState, number> {

@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import { createKeys, type Keys } from '../keys.js';
 import { cutLine, pageOfLogs } from '../logs.js';
 import {
+  type AttemptUsage,
   type CreateTrialResult,
   type FollowedLogs,
   LOG_LINES_KEPT,
@@ -471,6 +472,7 @@ export class RedisStore implements Store {
     attempt: number,
     now: number,
     reason?: PruneReason,
+    usage?: AttemptUsage,
   ): Promise<boolean> {
     const r = await this.lua.rungPauseTrial!(
       ...this.lifecycleKeys(sweepId, number),
@@ -478,6 +480,8 @@ export class RedisStore implements Store {
       this.cap,
       attempt,
       reason ? JSON.stringify(reason) : '',
+      usage ? String(usage.gpuSeconds) : '',
+      usage?.peakGpuMemoryMiB !== undefined ? String(usage.peakGpuMemoryMiB) : '',
     );
     return r === 1;
   }

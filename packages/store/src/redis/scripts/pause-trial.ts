@@ -2,8 +2,10 @@ import { defineScript } from '../script.js';
 
 /**
  * Pauses a running attempt at a rung (early stopping with promotion); logs `trial.paused` with the
- * rule's reason.
- * ARGV: now, cap, attempt, the rule's reason JSON ('' = none). Returns 1, or 0 when refused.
+ * rule's reason. The attempt's GPU-seconds add to the trial's and the sweep's, its peak GPU memory
+ * raises the trial's (as when an attempt finishes).
+ * ARGV: now, cap, attempt, the rule's reason JSON ('' = none), GPU-seconds ('' = none), peak GPU
+ * memory in MiB ('' = none). Returns 1, or 0 when refused.
  */
 export const PAUSE_TRIAL = defineScript(
   'rungPauseTrial',
@@ -15,6 +17,14 @@ if redis.call('HGET', KEYS[4], 'attempt') ~= ARGV[3] then return 0 end
 local number = redis.call('HGET', KEYS[4], 'number')
 redis.call('HSET', KEYS[5], ARGV[3] .. ':endedBy', 'paused', ARGV[3] .. ':endedAt', ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'pauseReason', ARGV[4]) end
+if ARGV[5] ~= '' then
+  redis.call('HINCRBYFLOAT', KEYS[4], 'gpuSeconds', ARGV[5])
+  redis.call('HINCRBYFLOAT', KEYS[1], 'gpuSeconds', ARGV[5])
+end
+if ARGV[6] ~= '' then
+  local peak = tonumber(redis.call('HGET', KEYS[4], 'peakGpuMemoryMiB') or '0')
+  if tonumber(ARGV[6]) > peak then redis.call('HSET', KEYS[4], 'peakGpuMemoryMiB', ARGV[6]) end
+end
 move_trial(KEYS[4], KEYS[2], KEYS[3], number, cur, 'paused')
 local data = '{"number":' .. number .. ',"attempt":' .. ARGV[3]
 if ARGV[4] ~= '' then data = data .. ',"reason":' .. ARGV[4] end
