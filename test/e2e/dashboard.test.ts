@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import type { SweepView } from '@rung/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { compareEntryIds } from '../../apps/dashboard/src/web/event-stream.js';
 import { artifact, launchBrowser } from '../support/browser.js';
 import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
 
@@ -136,7 +137,7 @@ run_cap: 30
     // The page streamed from the log position of its first overview: it got exactly what followed.
     expect(await dataNumber(page, '#events', 'duplicates')).toBe(0);
     const from = await page.$eval('#events', (el) => (el as HTMLElement).dataset.from ?? '');
-    const expected = events.events.filter((e) => compare(e.id, from) > 0).length;
+    const expected = events.events.filter((e) => compareEntryIds(e.id, from) > 0).length;
     expect(expected).toBeGreaterThan(seenBefore);
     expect(await dataNumber(page, '#events', 'count')).toBe(expected);
 
@@ -218,12 +219,6 @@ run_cap: 30
     await page.close();
   });
 });
-
-function compare(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number) as [number, number];
-  const [bm, bs] = b.split('-').map(Number) as [number, number];
-  return am - bm || as - bs;
-}
 
 describe('the dashboard, with tokens', () => {
   const ADMIN = 'admin-secret-for-the-dashboard-test';

@@ -74,6 +74,22 @@ export function historyOption(o: SweepOverview): EChartsOption {
   };
 }
 
+/** Colours by the metric, blue for the best values whatever the goal, on the chart's right. */
+function metricColors(goal: string, dimension: number, min: number, max: number) {
+  const scale = ['#2f6fed', '#f0c419', '#d64545'];
+  return {
+    type: 'continuous' as const,
+    dimension,
+    min: Number.isFinite(min) ? min : 0,
+    max: Number.isFinite(max) ? max : 1,
+    inRange: { color: goal === 'minimize' ? scale : [...scale].reverse() },
+    right: 0,
+    top: 'middle',
+    itemHeight: 120,
+    precision: 4,
+  };
+}
+
 function axisFor(p: OverviewParameter, dim: number) {
   if (p.kind === 'category') {
     return { dim, name: p.name, type: 'category' as const, data: p.categories ?? [] };
@@ -111,23 +127,7 @@ export function parallelOption(o: SweepOverview): EChartsOption {
       ...o.parameters.map(axisFor),
       { dim: valueDim, name: metric.name, type: 'value', scale: true },
     ],
-    visualMap: {
-      type: 'continuous',
-      dimension: valueDim,
-      min: Number.isFinite(min) ? min : 0,
-      max: Number.isFinite(max) ? max : 1,
-      inRange: {
-        color:
-          metric.goal === 'minimize'
-            ? ['#2f6fed', '#f0c419', '#d64545']
-            : ['#d64545', '#f0c419', '#2f6fed'],
-      },
-      right: 0,
-      top: 'middle',
-      itemHeight: 120,
-      calculable: true,
-      precision: 4,
-    },
+    visualMap: { ...metricColors(metric.goal, valueDim, min, max), calculable: true },
     series: [
       {
         type: 'parallel',
@@ -264,22 +264,7 @@ export function pairOption(o: SweepOverview, x: string, y: string): EChartsOptio
     },
     xAxis: { ...axis(px), name: x, nameLocation: 'middle', nameGap: 26 },
     yAxis: slice ? { type: 'value', name: metric.name, scale: true } : { ...axis(py), name: y },
-    visualMap: {
-      type: 'continuous',
-      dimension: 2,
-      min: Number.isFinite(min) ? min : 0,
-      max: Number.isFinite(max) ? max : 1,
-      inRange: {
-        color:
-          metric.goal === 'minimize'
-            ? ['#2f6fed', '#f0c419', '#d64545']
-            : ['#d64545', '#f0c419', '#2f6fed'],
-      },
-      right: 0,
-      top: 'middle',
-      itemHeight: 120,
-      precision: 4,
-    },
+    visualMap: metricColors(metric.goal, 2, min, max),
     series: [{ type: 'scatter', symbol: 'rect', symbolSize: 5, large: true, data }],
   };
 }
