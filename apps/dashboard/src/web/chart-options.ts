@@ -235,6 +235,7 @@ export function pairOption(o: SweepOverview, x: string, y: string): EChartsOptio
   const px = o.parameters.find((p) => p.name === x);
   const py = o.parameters.find((p) => p.name === y);
   const slice = x === y;
+  if (!slice && px?.kind === 'number' && py?.kind === 'number') return contourOption(o, px, py);
   const data: (number | string)[][] = [];
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -271,4 +272,92 @@ export function pairOption(o: SweepOverview, x: string, y: string): EChartsOptio
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Cells a side of the contour. */
+const CONTOUR_BINS = 12;
+
+/** Where a value falls among `bins` equal cells of [lo, hi] (on a log scale for log parameters). */
+function cellOf(v: number, lo: number, hi: number, log: boolean, bins: number): number {
+  const t = log ? Math.log(v) : v;
+  const [a, b] = log ? [Math.log(lo), Math.log(hi)] : [lo, hi];
+  if (b <= a) return 0;
+  return Math.min(bins - 1, Math.max(0, Math.floor(((t - a) / (b - a)) * bins)));
+}
+
+/** The middle of a cell, for its axis label. */
+function cellMiddle(cell: number, lo: number, hi: number, log: boolean, bins: number): number {
+  if (!log) return lo + ((cell + 0.5) * (hi - lo)) / bins;
+  return Math.exp(Math.log(lo) + ((cell + 0.5) * (Math.log(hi) - Math.log(lo))) / bins);
+}
+
+/**
+ * Two numeric parameters as a contour: the completed trials binned on a 12 × 12 grid (log-scaled
+ * for log parameters), each cell coloured by the mean of the metric in it — Optuna's contour plot
+ * interpolates between trials instead; empty cells stay blank rather than guessed.
+ */
+export function contourOption(
+  o: SweepOverview,
+  px: OverviewParameter,
+  py: OverviewParameter,
+): EChartsOption {
+  const metric = o.sweep.spec.metric;
+  const points: [number, number, number][] = [];
+  o.trials.number.forEach((_n, i) => {
+    const v = o.trials.value[i];
+    const vx = o.trials.params[px.name]?.[i];
+    const vy = o.trials.params[py.name]?.[i];
+    if (o.trials.state[i] !== 'completed' || v === null || v === undefined) return;
+    if (typeof vx !== 'number' || typeof vy !== 'number') return;
+    if ((px.log && vx <= 0) || (py.log && vy <= 0)) return;
+    points.push([vx, vy, v]);
+  });
+  const range = (k: 0 | 1) => [
+    Math.min(...points.map((p) => p[k])),
+    Math.max(...points.map((p) => p[k])),
+  ];
+  const [x0, x1] = range(0) as [number, number];
+  const [y0, y1] = range(1) as [number, number];
+  const sums = new Map<number, { sum: number; n: number }>();
+  for (const [vx, vy, v] of points) {
+    const key =
+      cellOf(vx, x0, x1, px.log === true, CONTOUR_BINS) * CONTOUR_BINS +
+      cellOf(vy, y0, y1, py.log === true, CONTOUR_BINS);
+    const cell = sums.get(key) ?? { sum: 0, n: 0 };
+    cell.sum += v;
+    cell.n++;
+    sums.set(key, cell);
+  }
+  const cells = [...sums].map(([key, c]) => [
+    Math.floor(key / CONTOUR_BINS),
+    key % CONTOUR_BINS,
+    c.sum / c.n,
+    c.n,
+  ]);
+  const means = cells.map((c) => c[2]!);
+  const labels = (lo: number, hi: number, log: boolean) =>
+    Array.from({ length: CONTOUR_BINS }, (_, i) =>
+      formatNumber(cellMiddle(i, lo, hi, log, CONTOUR_BINS)),
+    );
+  return {
+    animation: false,
+    grid: { left: 70, right: 80, top: 20, bottom: 50 },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const [cx, cy, mean, n] = (p as { value: [number, number, number, number] }).value;
+        return `${escapeHtml(px.name)} ≈ ${formatNumber(cellMiddle(cx, x0, x1, px.log === true, CONTOUR_BINS))}<br/>${escapeHtml(py.name)} ≈ ${formatNumber(cellMiddle(cy, y0, y1, py.log === true, CONTOUR_BINS))}<br/>mean ${escapeHtml(metric.name)}: ${formatNumber(mean)} (${n} trials)`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: labels(x0, x1, px.log === true),
+      name: px.name,
+      nameLocation: 'middle',
+      nameGap: 30,
+    },
+    yAxis: { type: 'category', data: labels(y0, y1, py.log === true), name: py.name },
+    visualMap: metricColors(metric.goal, 2, Math.min(...means), Math.max(...means)),
+    series: [{ type: 'heatmap', data: cells }],
+  };
 }

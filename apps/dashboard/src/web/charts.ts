@@ -2,7 +2,7 @@
  * ECharts, with only the charts and components the dashboard draws (so the bundle stays small),
  * on the canvas renderer. `chartIn` makes one chart per element and resizes it with its page.
  */
-import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
@@ -15,6 +15,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 use([
   BarChart,
+  HeatmapChart,
   LineChart,
   ParallelChart,
   ScatterChart,

@@ -28,6 +28,8 @@ let scope: Promise<Scope | undefined> = Promise.resolve(undefined);
 function setConnection(up: boolean): void {
   connection.textContent = up ? 'live' : 'reconnecting…';
   connection.classList.toggle('down', !up);
+  // How many times the stream connected: a reconnection shows as 2 and more.
+  if (up) connection.dataset.connects = String(Number(connection.dataset.connects ?? 0) + 1);
 }
 
 /** What the caller may do; asks for a token when the API wants one. */

@@ -1,3 +1,4 @@
+import type { SweepOverview } from '@rung/shared';
 import { describe, expect, it } from 'vitest';
 import { bestSoFar, pairOption, parallelOption } from '../../src/web/chart-options.js';
 import { compareEntryIds, SseParser } from '../../src/web/event-stream.js';
@@ -83,5 +84,34 @@ describe('the charts', () => {
       [0.001, 0.7, 0.7],
       [0.003, 0.2, 0.2],
     ]);
+  });
+
+  it('draws two numeric parameters as a contour: the mean of the metric in each cell of a grid', () => {
+    const base = makeOverview([
+      { state: 'completed', value: 1, lr: 0.0001, opt: 'adam' },
+      { state: 'completed', value: 3, lr: 0.00011, opt: 'adam' },
+      { state: 'completed', value: 5, lr: 0.1, opt: 'sgd' },
+      { state: 'pruned', value: 9, lr: 0.1, opt: 'sgd' },
+    ]);
+    const o: SweepOverview = {
+      ...base,
+      parameters: [...base.parameters, { name: 'width', kind: 'number' }],
+      trials: { ...base.trials, params: { ...base.trials.params, width: [16, 16, 512, 512] } },
+    };
+    const option = pairOption(o, 'lr', 'width') as {
+      series: { type: string; data: number[][] }[];
+      xAxis: { data: string[] };
+    };
+    expect(option.series[0]!.type).toBe('heatmap');
+    // lr on a log scale: 1e-4 and 1.1e-4 share the first cell, 0.1 is in the last; pruned left out.
+    expect(option.series[0]!.data.sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [0, 0, 2, 2],
+      [11, 11, 5, 1],
+    ]);
+    expect(option.xAxis.data).toHaveLength(12);
+    // A category parameter, or one parameter twice, stays a scatter of the trials.
+    expect((pairOption(o, 'lr', 'opt') as { series: { type: string }[] }).series[0]!.type).toBe(
+      'scatter',
+    );
   });
 });
