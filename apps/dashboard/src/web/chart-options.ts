@@ -195,6 +195,8 @@ export function curvesOption(o: SweepOverview): EChartsOption {
         type: 'scatter' as const,
         symbol: 'triangle',
         symbolSize: 7,
+        // The legend's mark in the colour of a pruned trial; each mark in its own trial's.
+        color: STATE_COLORS.pruned,
         itemStyle: { color: (p: { dataIndex: number }) => STATE_COLORS[cut[p.dataIndex]!.state] },
         data: cut.map((c) => [c.steps.at(-1)!, c.values.at(-1)!]),
       },
