@@ -19,12 +19,19 @@ import { freePort, RedisStore, startLocalRedis } from '@rung/store';
 import { Redis } from 'ioredis';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.js';
+import { SCHEDULER } from '../../test/support/cluster.js';
+import { percentile } from '../scale/stats.js';
 import { positiveInt, runMain, userPath, writeText } from '../search/cli.js';
 import { benchSpec, type CurveFamily, seedSweep } from './seed.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
-const FAMILY = join(ROOT, '..', 'shared', 'bench', 'lc-mlp.mjs');
+/** The learning-curve family (the prune benchmark's copy of `../shared/bench/lc-mlp.mjs`). */
+const FAMILY = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'prune',
+  'objectives',
+  'lc-mlp.mjs',
+);
 
 const USAGE = `usage: npm run bench:dashboard -- [--trials N] [--steps S] [--pruned share] [--runs R] [--out file.json]
 
@@ -35,11 +42,6 @@ const USAGE = `usage: npm run bench:dashboard -- [--trials N] [--steps S] [--pru
   --out     also write the figures as JSON`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-};
 
 interface Paint {
   /** ms from navigation to the first meaningful paint. */
@@ -245,20 +247,20 @@ async function main(argv: string[]): Promise<void> {
       },
       firstPaintMs: {
         cold: cold.painted,
-        cachedP50: quantile(painted, 0.5),
+        cachedP50: percentile(painted, 0.5),
         cachedMax: Math.max(...painted),
       },
       allChartsMs: {
         cold: cold.complete,
-        cachedP50: quantile(complete, 0.5),
+        cachedP50: percentile(complete, 0.5),
         cachedMax: Math.max(...complete),
       },
       interactionMs: {
-        brushP50: Math.round(quantile(brush, 0.5)),
+        brushP50: Math.round(percentile(brush, 0.5)),
         brushMax: Math.round(Math.max(...brush)),
-        hoverP50: Math.round(quantile(hover, 0.5)),
+        hoverP50: Math.round(percentile(hover, 0.5)),
         hoverMax: Math.round(Math.max(...hover)),
-        sortP50: Math.round(quantile(sort, 0.5)),
+        sortP50: Math.round(percentile(sort, 0.5)),
         sortMax: Math.round(Math.max(...sort)),
       },
     };

@@ -1,7 +1,7 @@
 /**
  * A finished sweep for the dashboard benchmark, written through the store's own scripts (so the
  * records are what a real sweep leaves): `trials` random configurations of the lc-mlp
- * learning-curve family (../shared/bench/lc-mlp.mjs), each reporting val_loss every step; a share
+ * learning-curve family (bench/prune/objectives/lc-mlp.mjs), each reporting val_loss every step; a share
  * of them pruned part-way with a median-rule reason, the rest run to `steps`.
  */
 import type { ParameterSpecs, PruneReason } from '@rung/search';

@@ -12,17 +12,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createRng } from '@rung/search';
 import { isActive, type SweepView, TRIAL_STATES, type Trial } from '@rung/shared';
 import { freePort, type LocalRedis, RedisStore, startLocalRedis } from '@rung/store';
 import { Redis } from 'ioredis';
+import { SCHEDULER, WORKER } from '../support/cluster.js';
 import { startFlakyProxy } from './flaky-proxy.js';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
-const WORKER = join(ROOT, 'apps/gpu-worker/dist/main.js');
 
 export interface ChaosOptions {
   trials: number;

@@ -12,8 +12,9 @@ import type { SweepView } from '@rung/shared';
 import { freePort } from '../../packages/store/src/local-redis-server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
-const WORKER = join(ROOT, 'apps/gpu-worker/dist/main.js');
+/** The built entry points the real processes run (`npm run build` makes them). */
+export const SCHEDULER = join(ROOT, 'apps/scheduler/dist/server.js');
+export const WORKER = join(ROOT, 'apps/gpu-worker/dist/main.js');
 
 export interface TestCluster {
   api: string;

@@ -16,7 +16,7 @@ import {
   type Logger,
   type TrialJob,
   toLoss,
-  traceparentOf,
+  traceparentField,
   tracer,
 } from '@rung/shared';
 import type { Store } from '@rung/store';
@@ -70,12 +70,6 @@ export type TrialJobResult =
   | 'cancelled'
   | 'superseded'
   | 'skipped';
-
-/** The `traceparent` of a span, as an option (none when not traced). */
-function traceOf(span: Span): { traceparent?: string } {
-  const traceparent = traceparentOf(span);
-  return traceparent ? { traceparent } : {};
-}
 
 /**
  * Runs the job inside its `trial.run` span (a child of the scheduler's `trial.queued`, when
@@ -224,7 +218,7 @@ async function runTrial(job: TrialJob, deps: TrialJobDeps, span: Span): Promise<
       seed: job.seed,
       checkpointDir,
       ...(resumeStep !== undefined && { resumeStep }),
-      ...traceOf(span),
+      ...traceparentField(span),
       env: deps.slot.env,
       onLog: (line, source) => {
         // Kept with the trial (GET …/trials/:n/logs, `rung logs`); the worker's own log only

@@ -4,6 +4,7 @@
  * `@rung/shared/format`).
  */
 import type { Goal } from './sweep.js';
+import type { Trial } from './trial.js';
 
 /** A metric or parameter value with 4 significant digits (`0.003123`, `123.5`, `12`). */
 export function formatNumber(value: number | undefined | null): string {
@@ -54,4 +55,13 @@ export function formatPruneReason(reason: PruneReasonLike, goal: Goal): string {
       ? `rung ${reason.rung}, rank ${reason.rank} of ${reason.population}`
       : `step ${reason.step} (n=${reason.population})`;
   return `${reason.rule}: ${value} ${cmp} ${cutoff} @ ${where}`;
+}
+
+/** Why a trial was cut short: its prune reason, or — while it waits at a rung — its pause reason. */
+export function formatCutReason(trial: Trial, goal: Goal): string | undefined {
+  if (trial.pruneReason) return formatPruneReason(trial.pruneReason, goal);
+  if (trial.state === 'paused' && trial.pauseReason) {
+    return `paused: ${formatPruneReason(trial.pauseReason, goal)}`;
+  }
+  return undefined;
 }

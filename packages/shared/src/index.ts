@@ -98,6 +98,7 @@ export {
   contextFrom,
   startTracing,
   type Tracing,
+  traceparentField,
   traceparentOf,
   tracer,
   tracingWanted,

@@ -93,6 +93,12 @@ export function traceparentOf(span: Span): string | undefined {
   return carrier.traceparent;
 }
 
+/** `{ traceparent }` of a span, to spread into a message or a job (empty when not traced). */
+export function traceparentField(span: Span): { traceparent?: string } {
+  const traceparent = traceparentOf(span);
+  return traceparent ? { traceparent } : {};
+}
+
 /** The context a `traceparent` from another process stands for (the root one without it). */
 export function contextFrom(traceparent: string | undefined): Context {
   return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;

@@ -3,7 +3,7 @@
  * they can be checked against fixtures.
  */
 import type { Goal, SweepView, Trial } from '@rung/shared';
-import { formatDuration, formatNumber, formatPruneReason } from '@rung/shared/format';
+import { formatCutReason, formatDuration, formatNumber } from '@rung/shared/format';
 import type { Leaderboard } from '../api-client.js';
 import { formatParams } from './format.js';
 import { renderTable } from './table.js';
@@ -184,9 +184,8 @@ export function leaderboardTable(board: Leaderboard): string[] {
 
 function trialNote(t: Trial, goal: Goal): string {
   const notes: string[] = [];
-  if (t.pruneReason) notes.push(formatPruneReason(t.pruneReason, goal));
-  if (t.state === 'paused' && t.pauseReason)
-    notes.push(`paused: ${formatPruneReason(t.pauseReason, goal)}`);
+  const cut = formatCutReason(t, goal);
+  if (cut) notes.push(cut);
   if (t.error) notes.push(firstLine(t.error));
   if (t.attempt > 1) notes.push(`attempt ${t.attempt}`);
   return notes.join('; ');

@@ -140,17 +140,28 @@ export function sweepPage(
     const actions = h('div', { class: 'actions' });
     if (source.live) {
       const allowed = canSubmit(scope);
-      const act = (label: string, path: string, body: unknown, enabled: boolean) =>
+      const base = `/v1/sweeps/${encodeURIComponent(s.id)}`;
+      /**
+       * A button that calls the API, then redraws at once (or says what the API refused); `call`
+       * answers false when the user thought better of it.
+       */
+      const act = (
+        label: string,
+        enabled: boolean,
+        call: () => Promise<unknown> | false,
+        action = label,
+      ) =>
         h(
           'button',
           {
-            'data-action': label,
+            'data-action': action,
             disabled: !(allowed && enabled),
             title: allowed ? '' : 'needs a token with scope submit',
             onclick: async () => {
               try {
-                if (label === 'cancel' && !confirm(`Cancel sweep ${s.id}?`)) return;
-                await api.post(`/v1/sweeps/${encodeURIComponent(s.id)}/${path}`, body);
+                const called = call();
+                if (called === false) return;
+                await called;
                 showError(undefined);
                 scheduleRefresh(0);
               } catch (err) {
@@ -160,36 +171,30 @@ export function sweepPage(
           },
           label,
         );
-      const active = s.state === 'running' || s.state === 'paused';
+      const running = s.state === 'running';
+      const active = running || s.state === 'paused';
       // Kept across redraws, so a value being typed is not reset by a live update.
       if (!parallelismEdited) parallelism.value = String(s.spec.parallelism);
       parallelism.disabled = !(allowed && active);
       actions.append(
-        act('pause', 'pause', { trials: 'finish' }, s.state === 'running'),
-        act('pause & checkpoint', 'pause', { trials: 'checkpoint' }, s.state === 'running'),
-        act('resume', 'resume', undefined, s.state === 'paused'),
-        act('cancel', 'cancel', undefined, active),
+        act('pause', running, () => api.post(`${base}/pause`, { trials: 'finish' })),
+        act('pause & checkpoint', running, () =>
+          api.post(`${base}/pause`, { trials: 'checkpoint' }),
+        ),
+        act('resume', s.state === 'paused', () => api.post(`${base}/resume`)),
+        act('cancel', active, () =>
+          confirm(`Cancel sweep ${s.id}?`) ? api.post(`${base}/cancel`) : false,
+        ),
         h('span', { class: 'muted' }, 'parallelism'),
         parallelism,
-        h(
-          'button',
-          {
-            'data-action': 'set-parallelism',
-            disabled: !(allowed && active),
-            onclick: async () => {
-              try {
-                await api.patch(`/v1/sweeps/${encodeURIComponent(s.id)}`, {
-                  parallelism: Number(parallelism.value),
-                });
-                parallelismEdited = false;
-                showError(undefined);
-                scheduleRefresh(0);
-              } catch (err) {
-                showError((err as Error).message);
-              }
-            },
-          },
+        act(
           'set',
+          active,
+          async () => {
+            await api.patch(base, { parallelism: Number(parallelism.value) });
+            parallelismEdited = false;
+          },
+          'set-parallelism',
         ),
       );
     }

@@ -9,6 +9,7 @@ import type { AppContext } from '../app.js';
 import { parseSweepChanges } from '../sweeps/sweep-changes.js';
 import { sweepCost } from '../sweeps/sweep-cost.js';
 import { createSweep } from '../sweeps/sweep-service.js';
+import { trialPages } from './trial-pages.js';
 
 const idParams = {
   type: 'object',
@@ -337,8 +338,7 @@ export async function sweepRoutes(
     async (req) => {
       const sweep = await sweepOr404(req.params.id);
       const trials: Trial[] = [];
-      for (let after = -1; ; ) {
-        const page = await store.listTrials(sweep.id, { after, limit: MAX_PAGE, reports: false });
+      for await (const page of trialPages(store, sweep.id, MAX_PAGE)) {
         // A trial run more than once (retried, paused and promoted) is read with its attempts.
         const full = await Promise.all(
           page.map(async (t) =>
@@ -348,8 +348,6 @@ export async function sweepRoutes(
           ),
         );
         trials.push(...full);
-        if (page.length < MAX_PAGE) break;
-        after = page.at(-1)!.number;
       }
       const { gpu_price, cpu_price } = req.query;
       const prices = {

@@ -7,7 +7,7 @@
  * whether anything is to be done, so its cost does not grow with the sweep's history. The leader
  * (scheduling-loop.ts) decides *when* to reconcile which sweep; tests call `reconcile` directly.
  */
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { type Params, type PruneReason, rungName } from '@rung/search';
 import {
   DEFAULT_MAX_RETRIES,
@@ -17,7 +17,7 @@ import {
   type SweepSpec,
   type Trial,
   type TrialJob,
-  traceparentOf,
+  traceparentField,
   tracer,
   trialJobId,
   trialSeed,
@@ -339,7 +339,7 @@ export class SweepScheduler {
       await this.opts.queueFor(jobs[0]!.resources).addBulk(
         jobs.map((data, i) => ({
           name: 'trial',
-          data: { ...data, ...traceOf(spans[i]!) },
+          data: { ...data, ...traceparentField(spans[i]!) },
           opts: {
             jobId: trialJobId(data.trialId, Array.isArray(attempts) ? attempts[i]! : attempts),
           },
@@ -610,12 +610,6 @@ function bestPausedByRung(
 }
 
 /** The job that runs a trial: what a worker needs to know of it. */
-/** The job's `traceparent` field, when the span is traced. */
-function traceOf(span: Span): { traceparent?: string } {
-  const traceparent = traceparentOf(span);
-  return traceparent ? { traceparent } : {};
-}
-
 function jobFor(sweepId: string, spec: SweepSpec, number: number, params: Params): TrialJob {
   return {
     sweepId,

@@ -14,7 +14,7 @@ import {
   type SweepView,
   type Trial,
 } from '@rung/shared';
-import { formatPruneReason } from '@rung/shared/format';
+import { formatCutReason } from '@rung/shared/format';
 import { paramImportance } from './param-importance.js';
 
 /** Learning curves sent at most: enough to see the families, few enough to draw at once. */
@@ -66,11 +66,7 @@ function valueAt(params: Trial['params'], name: string): ParamValue | undefined 
 
 /** Why a trial stopped or paused early, in one line. */
 export function reasonOf(trial: Trial, goal: Goal): string | undefined {
-  if (trial.pruneReason) return formatPruneReason(trial.pruneReason, goal);
-  if (trial.state === 'paused' && trial.pauseReason) {
-    return `paused: ${formatPruneReason(trial.pauseReason, goal)}`;
-  }
-  return trial.error;
+  return formatCutReason(trial, goal) ?? trial.error;
 }
 
 export function overviewTrials(
@@ -96,12 +92,17 @@ export function overviewTrials(
   };
 }
 
+/** Whether a trial has a learning curve to draw (it reported, or ended with a value). */
+function hasCurve(t: Trial): boolean {
+  return (t.lastStep ?? 0) > 0 || t.value !== undefined;
+}
+
 /**
  * The trials whose curves to send, in number order: every active one, the best completed ones,
  * then an even spread over the rest (pruned ones included, so the cuts show), up to `limit`.
  */
 export function chooseCurves(trials: readonly Trial[], goal: Goal, limit = CURVE_LIMIT): number[] {
-  const reported = trials.filter((t) => (t.lastStep ?? 0) > 0 || t.value !== undefined);
+  const reported = trials.filter(hasCurve);
   if (reported.length <= limit) return reported.map((t) => t.number);
   const chosen = new Set<number>();
   const take = (ts: readonly Trial[], n: number) => {
@@ -176,7 +177,7 @@ export function buildOverview(input: OverviewInput): SweepOverview {
     parameters,
     trials: columns,
     curves: {
-      total: trials.filter((t) => (t.lastStep ?? 0) > 0 || t.value !== undefined).length,
+      total: trials.filter(hasCurve).length,
       limit: CURVE_LIMIT,
       series: input.curveTrials.map((t) => overviewCurve(t, metric, goal)),
     },

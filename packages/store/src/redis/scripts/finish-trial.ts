@@ -24,14 +24,7 @@ redis.call('HSET', KEYS[4], 'finishedAt', ARGV[1])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[4], 'value', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[4], 'pruneReason', ARGV[6]) end
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[4], 'error', ARGV[7]) end
-if ARGV[9] ~= '' then
-  redis.call('HINCRBYFLOAT', KEYS[4], 'gpuSeconds', ARGV[9])
-  redis.call('HINCRBYFLOAT', KEYS[1], 'gpuSeconds', ARGV[9])
-end
-if ARGV[10] ~= '' then
-  local peak = tonumber(redis.call('HGET', KEYS[4], 'peakGpuMemoryMiB') or '0')
-  if tonumber(ARGV[10]) > peak then redis.call('HSET', KEYS[4], 'peakGpuMemoryMiB', ARGV[10]) end
-end
+add_usage(KEYS[4], KEYS[1], ARGV[9], ARGV[10])
 redis.call('HSET', KEYS[5], attempt .. ':endedBy', ARGV[4], attempt .. ':endedAt', ARGV[1])
 if ARGV[4] == 'completed' then
   if ARGV[5] ~= '' then redis.call('ZADD', KEYS[7], ARGV[5], number) end

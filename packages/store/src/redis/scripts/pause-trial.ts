@@ -17,14 +17,7 @@ if redis.call('HGET', KEYS[4], 'attempt') ~= ARGV[3] then return 0 end
 local number = redis.call('HGET', KEYS[4], 'number')
 redis.call('HSET', KEYS[5], ARGV[3] .. ':endedBy', 'paused', ARGV[3] .. ':endedAt', ARGV[1])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'pauseReason', ARGV[4]) end
-if ARGV[5] ~= '' then
-  redis.call('HINCRBYFLOAT', KEYS[4], 'gpuSeconds', ARGV[5])
-  redis.call('HINCRBYFLOAT', KEYS[1], 'gpuSeconds', ARGV[5])
-end
-if ARGV[6] ~= '' then
-  local peak = tonumber(redis.call('HGET', KEYS[4], 'peakGpuMemoryMiB') or '0')
-  if tonumber(ARGV[6]) > peak then redis.call('HSET', KEYS[4], 'peakGpuMemoryMiB', ARGV[6]) end
-end
+add_usage(KEYS[4], KEYS[1], ARGV[5], ARGV[6])
 move_trial(KEYS[4], KEYS[2], KEYS[3], number, cur, 'paused')
 local data = '{"number":' .. number .. ',"attempt":' .. ARGV[3]
 if ARGV[4] ~= '' then data = data .. ',"reason":' .. ARGV[4] end

@@ -62,6 +62,19 @@ local function append_event(sweep_key, events_key, at, maxlen, event_type, data)
     'seq', seq, 'at', at, 'type', event_type, 'data', data)
 end
 
+-- What an ended or paused attempt used of its GPUs: its GPU-seconds add to the trial's and the
+-- sweep's, its peak memory raises the trial's. '' for either means not measured.
+local function add_usage(trial_key, sweep_key, gpu_seconds, peak_mib)
+  if gpu_seconds ~= '' then
+    redis.call('HINCRBYFLOAT', trial_key, 'gpuSeconds', gpu_seconds)
+    redis.call('HINCRBYFLOAT', sweep_key, 'gpuSeconds', gpu_seconds)
+  end
+  if peak_mib ~= '' then
+    local peak = tonumber(redis.call('HGET', trial_key, 'peakGpuMemoryMiB') or '0')
+    if tonumber(peak_mib) > peak then redis.call('HSET', trial_key, 'peakGpuMemoryMiB', peak_mib) end
+  end
+end
+
 -- A JSON string literal (for values the script itself read from a hash).
 local function json_string(s)
   return cjson.encode(s)
