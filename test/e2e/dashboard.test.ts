@@ -58,7 +58,7 @@ parameters:
 pruner: { type: median, startup_trials: 3, warmup_steps: 0 }
 trainer: { name: mlp, options: { epochs: 6 } }
 parallelism: 2
-run_cap: 30
+run_cap: 500
 `);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
@@ -88,7 +88,8 @@ run_cap: 30
     );
     await page.screenshot({ path: artifact('sweep-live.png'), fullPage: true });
 
-    // Steering from the page, early (trials still to create): parallelism, then pause and resume.
+    // Steering from the page (the run_cap leaves trials to create, however fast this machine is;
+    // the test ends the sweep through the API below): parallelism, then pause and resume.
     await page.fill('#parallelism', '3');
     await page.click('[data-action="set-parallelism"]');
     await waitFor<SweepView>(
@@ -119,7 +120,20 @@ run_cap: 30
       { timeout: 60_000 },
     );
 
-    // To the end: every event of the log arrived once, none twice, and the page shows the result.
+    // To the end, once a trial has been pruned (half the learning-rate range cannot learn in 6
+    // epochs): a run_cap at the trials created ends the sweep when its running trials finish.
+    await waitFor<SweepView>(
+      `${cluster.api}/v1/sweeps/${sweep.id}`,
+      (s) => s.counts.pruned > 0,
+      120_000,
+    );
+    const patched = await fetch(`${cluster.api}/v1/sweeps/${sweep.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ run_cap: 1 }),
+    });
+    expect(patched.status).toBe(200);
+    // Every event of the log arrived once, none twice, and the page shows the result.
     await page.waitForFunction(
       () => document.getElementById('sweep-state')?.textContent === 'completed',
       undefined,
@@ -161,7 +175,6 @@ run_cap: 30
     expect(firstRows).toEqual(board.trials.map((t) => t.number));
 
     // A pruned trial's curve says why on hover; its detail lists its attempts and reason.
-    // (Half the learning-rate range cannot learn in 6 epochs: the median rule prunes some.)
     expect(final.counts.pruned).toBeGreaterThan(0);
     const tip = await page.evaluate(() => {
       const el = document.getElementById('curves-chart') as HTMLElement & {
