@@ -51,6 +51,12 @@ export {
   bayesChoice,
 } from './samplers/bayes-choice.js';
 export {
+  addToSketch,
+  type CurveSketch,
+  emptySketch,
+  sketchCurve,
+} from './samplers/curve-sketch.js';
+export {
   createGpSampler,
   GP_SAMPLER_DEFAULTS,
   type GpSamplerOptions,

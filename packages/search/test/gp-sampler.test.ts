@@ -222,10 +222,46 @@ describe('gp sampler', () => {
       return { number, state: 'pruned', point, loss: 1, step: depth };
     });
     for (const seed of [1, 2, 3]) {
-      const ranked = createGpSampler().suggest(context(space, 12, history, [], seed))!;
+      const ranked = createGpSampler({ prunedTrials: 'ranked' }).suggest(
+        context(space, 12, history, [], seed),
+      )!;
       expectValidPoint(space, ranked);
       // Equal losses: only depth tells the trials apart, and the suggestion heads for the deep ones.
       expect(bowl(ranked)).toBeLessThan(0.2);
     }
+  });
+
+  it('models the loss over configuration and step from the stopped trials’ curves', () => {
+    // Curves of one family: loss = bowl + 2/step. The trials stopped at rungs unrelated to their
+    // quality (so depth says nothing), two completed mediocre ones: only the curves tell where
+    // the bowl's minimum is.
+    const curveLoss = (p: Point, step: number) => bowl(p) + 2 / step;
+    const points = sobolPoints(3, 14, 7);
+    const history: FinishedTrial[] = points.map((point, number) => {
+      if (number === 3 || number === 9) {
+        const curve = [1, 2, 4, 8, 16].map((step) => ({ step, loss: curveLoss(point, step) }));
+        return { number, state: 'completed', point, loss: curveLoss(point, 16), step: 16, curve };
+      }
+      const last = [2, 4, 8][number % 3]!;
+      const curve = [1, 2, 4, 8]
+        .filter((step) => step <= last)
+        .map((step) => ({ step, loss: curveLoss(point, step) }));
+      return { number, state: 'pruned', point, loss: curveLoss(point, last), step: last, curve };
+    });
+    const bestTried = Math.min(...points.map(bowl));
+    const gp = createGpSampler();
+    expect(gp.readsCurves).toBe(true);
+    for (const seed of [1, 2, 3]) {
+      const p = gp.suggest(context(BOWL, 14, history, [], seed))!;
+      expectValidPoint(BOWL, p);
+      // Better than every configuration tried, completed or not.
+      expect(bowl(p)).toBeLessThan(bestTried);
+    }
+    // Deterministic in the history, whatever the instance has cached.
+    expect(createGpSampler().suggest(context(BOWL, 14, history, [], 2))).toEqual(
+      gp.suggest(context(BOWL, 14, history, [], 2)),
+    );
+    // Without the curves' shape (ranked by depth), the same history says far less.
+    expect(createGpSampler({ prunedTrials: 'ranked' }).readsCurves).toBe(false);
   });
 });

@@ -57,6 +57,11 @@ export function samplerIgnoresHistory(name: string): boolean {
   return createSampler(name).ignoresHistory === true;
 }
 
+/** Whether the named sampler reads the trials' learning curves (so the scheduler keeps them). */
+export function samplerReadsCurves(name: string): boolean {
+  return createSampler(name).readsCurves === true;
+}
+
 /** The most trials a sweep will create. */
 export function runCapOf(spec: SweepSpec, space: SearchSpace): number {
   if (spec.method === 'grid') {

@@ -5,12 +5,16 @@
  * the log (`apply`) — never re-read whole. Pure: no I/O.
  */
 import {
+  addToSketch,
   buildSpace,
+  type CurveSketch,
+  emptySketch,
   type FinishedTrial,
   type Point,
   type Promoter,
   type PruneReason,
   type SearchSpace,
+  sketchCurve,
 } from '@rung/search';
 import {
   applySweepChanges,
@@ -22,7 +26,7 @@ import {
   type Trial,
   toLoss,
 } from '@rung/shared';
-import { runCapOf, samplerIgnoresHistory } from './sampler-choice.js';
+import { runCapOf, samplerIgnoresHistory, samplerReadsCurves } from './sampler-choice.js';
 
 export class SweepRuntime {
   readonly id: string;
@@ -49,6 +53,11 @@ export class SweepRuntime {
   readonly pausedTrials = new Map<number, PruneReason | undefined>();
   /** The sweep's promotion rule, when its pruner pauses trials. */
   readonly promoter: Promoter | undefined;
+  /**
+   * The thinned learning curve of each active trial, from its reports, when the sampler models
+   * the loss over configuration and step (GP-BO); undefined otherwise.
+   */
+  private readonly curves: Map<number, CurveSketch> | undefined;
   /** Finished trials the sampler has not been told of yet. */
   private unsent: FinishedTrial[] = [];
   /** True until the sampler has been given the whole history once (after a rebuild). */
@@ -81,6 +90,7 @@ export class SweepRuntime {
     this.space = buildSpace(sweep.spec.parameters);
     this.cap = runCapOf(sweep.spec, this.space);
     this.historyFree = samplerIgnoresHistory(sweep.sampler);
+    if (samplerReadsCurves(sweep.sampler)) this.curves = new Map();
     this.promoter = createPruner({
       spec: sweep.spec.pruner,
       goal: sweep.spec.metric.goal,
@@ -98,6 +108,7 @@ export class SweepRuntime {
     this.running.clear();
     this.pausedTrials.clear();
     this.unsent = [];
+    this.curves?.clear();
     this.resetPending = true;
     this.finished = new Uint8Array(64);
     this.best = undefined;
@@ -121,7 +132,10 @@ export class SweepRuntime {
             startedAt: t.startedAt ?? 0,
           });
         }
-        if (t.state === 'paused') this.pausedTrials.set(t.number, t.pauseReason);
+        if (t.state === 'paused') {
+          this.pausedTrials.set(t.number, t.pauseReason);
+          this.tellPaused(t.number, t.pauseReason);
+        }
       } else {
         this.markFinished(t.number, t.state, t.value, t.lastStep, t.point ?? []);
       }
@@ -162,20 +176,19 @@ export class SweepRuntime {
         this.spec = applySweepChanges(this.spec, event.changes);
         this.cap = runCapOf(this.spec, this.space);
         break;
-      case 'trial.paused': {
-        this.running.delete(event.number);
-        this.pausedTrials.set(event.number, event.reason);
-        // Paused at a rung, the trial tells the sampler as much as a pruned one would (multi-
-        // fidelity): the step it paused at and the value its rung ranked it by, both in the
-        // rule's reason; if promoted, its final result later replaces this record.
-        const point = this.pending.get(event.number);
-        const { reason } = event;
-        if (point && reason && !this.historyFree) {
-          const { step, value: loss } = reason;
-          this.unsent.push({ number: event.number, state: 'pruned', point, step, loss });
-        }
+      case 'trial.reported': {
+        const value = event.metrics[this.spec.metric.name];
+        if (!this.curves || value === undefined || !this.pending.has(event.number)) break;
+        const sketch = this.curves.get(event.number) ?? emptySketch();
+        this.curves.set(event.number, sketch);
+        addToSketch(sketch, { step: event.step, loss: toLoss(value, this.spec.metric.goal) });
         break;
       }
+      case 'trial.paused':
+        this.running.delete(event.number);
+        this.pausedTrials.set(event.number, event.reason);
+        this.tellPaused(event.number, event.reason);
+        break;
       case 'trial.resumed':
         this.pausedTrials.delete(event.number);
         this.toEnqueue.add(event.number);
@@ -187,6 +200,7 @@ export class SweepRuntime {
         this.pausedTrials.delete(event.number);
         this.toEnqueue.delete(event.number);
         if (point) this.markFinished(event.number, event.state, event.value, event.step, point);
+        this.curves?.delete(event.number);
         break;
       }
       case 'sweep.completed':
@@ -196,6 +210,31 @@ export class SweepRuntime {
       default:
         break;
     }
+  }
+
+  /**
+   * Paused at a rung, a trial tells the sampler as much as a pruned one would (multi-fidelity):
+   * the step it paused at and the value its rung ranked it by, both in the rule's reason, and its
+   * curve so far; if promoted, its final result later replaces this record.
+   */
+  private tellPaused(number: number, reason: PruneReason | undefined): void {
+    const point = this.pending.get(number);
+    if (!point || !reason || this.historyFree) return;
+    const record: FinishedTrial = {
+      number,
+      state: 'pruned',
+      point,
+      step: reason.step,
+      loss: reason.value,
+      ...this.curveOf(number),
+    };
+    this.unsent.push(record);
+  }
+
+  /** The trial's thinned curve, as a FinishedTrial field, when one is kept. */
+  private curveOf(number: number): Pick<FinishedTrial, 'curve'> {
+    const sketch = this.curves?.get(number);
+    return sketch ? { curve: sketchCurve(sketch) } : {};
   }
 
   private markFinished(
@@ -216,7 +255,8 @@ export class SweepRuntime {
       point,
     };
     if (value !== undefined && seen !== 'failed') record.loss = toLoss(value, goal);
-    if (seen === 'pruned' && step !== undefined) record.step = step;
+    if (seen !== 'failed' && step !== undefined) record.step = step;
+    if (seen !== 'failed') Object.assign(record, this.curveOf(number));
     if (!this.historyFree) this.unsent.push(record);
     if (state === 'completed' && value !== undefined) {
       if (this.best === undefined || isBetter(value, this.best, goal)) this.best = value;

@@ -48,7 +48,7 @@ describe('a sweep runtime', () => {
     expect(r.created).toBe(3);
     expect(r.takeUnsent()).toEqual({
       reset: true,
-      finished: [{ number: 0, state: 'completed', point: [0], loss: 0.5 }],
+      finished: [{ number: 0, state: 'completed', point: [0], loss: 0.5, step: 3 }],
     });
 
     // Entries written between reading the log's position and the records: already counted.
@@ -173,5 +173,114 @@ describe('a sweep runtime', () => {
     expect([...r.toEnqueue]).toEqual([]);
     r.apply(event({ type: 'trial.resumed', number: 0, attempt: 1 }, 1));
     expect([...r.toEnqueue]).toEqual([0]);
+  });
+
+  it('keeps the thinned curve of each trial for a sampler that reads curves, and sends it along', () => {
+    const r = runtime('gp');
+    const pause = {
+      rule: 'asha',
+      step: 4,
+      rung: 4,
+      value: 0.3,
+      cutoff: 0.2,
+      population: 3,
+      rank: 2,
+    };
+    r.rebuild([trial(0, 'running'), trial(1, 'running')], '0-0', false);
+    r.takeUnsent();
+    const report = (number: number, step: number, val_loss: number) =>
+      r.apply(
+        event({ type: 'trial.reported', number, attempt: 1, step, metrics: { val_loss, acc: 1 } }),
+      );
+    for (let step = 1; step <= 4; step++) report(0, step, 1 / step);
+    r.apply(event({ type: 'trial.paused', number: 0, attempt: 1, reason: pause }));
+    for (let step = 1; step <= 3; step++) report(1, step, 2 / step);
+    r.apply(
+      event({
+        type: 'trial.finished',
+        number: 1,
+        attempt: 1,
+        state: 'completed',
+        value: 0.6,
+        step: 3,
+      }),
+    );
+    expect(r.takeUnsent().finished).toEqual([
+      {
+        number: 0,
+        state: 'pruned',
+        point: [0],
+        step: 4,
+        loss: 0.3,
+        curve: [
+          { step: 1, loss: 1 },
+          { step: 2, loss: 0.5 },
+          { step: 4, loss: 0.25 },
+        ],
+      },
+      {
+        number: 1,
+        state: 'completed',
+        point: [0.1],
+        loss: 0.6,
+        step: 3,
+        curve: [
+          { step: 1, loss: 2 },
+          { step: 2, loss: 1 },
+          { step: 3, loss: 2 / 3 },
+        ],
+      },
+    ]);
+    // Promoted, the paused trial goes on where its curve stopped; a sampler that reads no curves
+    // gets none.
+    r.apply(event({ type: 'trial.resumed', number: 0, attempt: 1 }));
+    report(0, 5, 0.2);
+    r.apply(
+      event({
+        type: 'trial.finished',
+        number: 0,
+        attempt: 2,
+        state: 'completed',
+        value: 0.2,
+        step: 5,
+      }),
+    );
+    expect(r.takeUnsent().finished[0]!.curve?.map((p) => p.step)).toEqual([1, 2, 4, 5]);
+    const plain = runtime('tpe');
+    plain.rebuild([trial(0, 'running')], '0-0', false);
+    plain.apply(
+      event(
+        { type: 'trial.reported', number: 0, attempt: 1, step: 1, metrics: { val_loss: 1 } },
+        1,
+      ),
+    );
+    plain.apply(
+      event({
+        type: 'trial.finished',
+        number: 0,
+        attempt: 1,
+        state: 'completed',
+        value: 1,
+        step: 1,
+      }),
+    );
+    expect(plain.takeUnsent().finished.at(-1)).not.toHaveProperty('curve');
+  });
+
+  it('tells the sampler of a paused trial after a rebuild, as the log would have', () => {
+    const r = runtime();
+    const reason = {
+      rule: 'asha',
+      step: 2,
+      rung: 2,
+      value: 0.4,
+      cutoff: 0.3,
+      population: 4,
+      rank: 3,
+    };
+    r.rebuild([{ ...trial(0, 'paused'), pauseReason: reason }], '0-0', false);
+    expect(r.takeUnsent().finished).toEqual([
+      { number: 0, state: 'pruned', point: [0], step: 2, loss: 0.4 },
+    ]);
   });
 });

@@ -5,6 +5,7 @@
  * same point. They may cache work between calls on the same instance (TPE and GP do, to keep the
  * cost of a suggestion from growing with the whole history), but a cache must never change a result.
  */
+import type { StepValue } from '../pruners/pruner.js';
 import type { Rng } from '../random/rng.js';
 import type { Point, SearchSpace } from '../space/search-space.js';
 
@@ -21,8 +22,14 @@ export interface FinishedTrial {
    * For pruned trials: the last reported value; undefined for failed trials.
    */
   readonly loss?: number;
-  /** For pruned trials: the step at which they were stopped. */
+  /** The last step the trial reported: where a pruned trial was stopped, or a completed one ended. */
   readonly step?: number;
+  /**
+   * Losses at some of the steps the trial reported, ascending (see curve-sketch.ts), for samplers
+   * that model the loss over configuration and step ({@link Sampler.readsCurves}). Optional:
+   * without it a stopped trial tells its last loss and step only.
+   */
+  readonly curve?: readonly StepValue[];
 }
 
 export interface SuggestContext {
@@ -50,4 +57,10 @@ export interface Sampler {
    * @defaultValue false
    */
   readonly ignoresHistory?: boolean;
+  /**
+   * True when `suggest` reads `FinishedTrial.curve` (GP-BO): a caller then keeps each active
+   * trial's thinned curve to send with it.
+   * @defaultValue false
+   */
+  readonly readsCurves?: boolean;
 }

@@ -13,8 +13,9 @@
  *   standardized (see output-transform.ts).
  * - Failed trials are ignored. A completed trial with a non-finite loss (a diverged run) counts as
  *   the worst finite loss seen, so the model learns that the region is bad. Pruned trials count
- *   with their last loss by default (the pruner stopped them for being worse than their peers at
- *   that step, which the model should know), but never as the incumbent.
+ *   with the losses they reported (multi-fidelity: one GP over configuration and step, see
+ *   fidelity.ts; the pruner stopped them for being worse than their peers at that step, which the
+ *   model should know), but never as the incumbent.
  * - Pending trials: kriging believer (Ginsbourger et al. 2010). The posterior is conditioned on
  *   the pending points at their predicted means, which collapses the variance, and so the EI,
  *   around them; the believed values may also lower the incumbent. The returned point is never a
@@ -34,6 +35,7 @@ import { sobolPoints } from '../sobol/sequence.js';
 import { logEiAcquisition } from './acquisition.js';
 import { NotPositiveDefiniteError } from './cholesky.js';
 import { type Encoding, encodingOf } from './encoding.js';
+import { atLastStep, fidelityObservations } from './fidelity.js';
 import {
   capObservations,
   HyperparameterCache,
@@ -69,11 +71,14 @@ export interface GpSamplerOptions {
   /** `power`: Yeo-Johnson warp, then standardize; `standardize`: standardize only. @defaultValue 'power' */
   readonly outputTransform?: OutputTransform;
   /**
-   * How trials stopped early (pruned, or paused at a rung) count: `ranked` — once there are any,
+   * How trials stopped early (pruned, or paused at a rung) count: `fidelity` — every loss of
+   * their curves (FinishedTrial.curve, else their last loss) is an observation of a GP over
+   * (configuration, step), and suggestions maximize EI at the last step (see fidelity.ts; a
+   * history with no stopped trial is modelled as with the other settings); `ranked` — once there are any,
    * every result is replaced by its normal score in the order completed trials by loss, then
    * stopped ones by the step they reached (further first), then by their last loss (Optuna's
    * order for TPE, see tpe/split.ts); `last-loss` — with their last reported loss, whatever the
-   * step; `ignore`. @defaultValue 'ranked'
+   * step; `ignore`. @defaultValue 'fidelity'
    */
   readonly prunedTrials?: PrunedTrials;
 }
@@ -87,10 +92,10 @@ export const GP_SAMPLER_DEFAULTS = {
   maxObservations: 300,
   maxFitObservations: 200,
   outputTransform: 'power' as OutputTransform,
-  prunedTrials: 'ranked' as PrunedTrials,
+  prunedTrials: 'fidelity' as PrunedTrials,
 };
 
-type PrunedTrials = 'ranked' | 'last-loss' | 'ignore';
+type PrunedTrials = 'fidelity' | 'ranked' | 'last-loss' | 'ignore';
 
 type ResolvedOptions = typeof GP_SAMPLER_DEFAULTS;
 
@@ -115,9 +120,9 @@ function validate(o: ResolvedOptions): void {
       `gp sampler: outputTransform must be 'power' or 'standardize', got ${String(o.outputTransform)}`,
     );
   }
-  if (!['ranked', 'last-loss', 'ignore'].includes(o.prunedTrials)) {
+  if (!['fidelity', 'ranked', 'last-loss', 'ignore'].includes(o.prunedTrials)) {
     throw new RangeError(
-      `gp sampler: prunedTrials must be 'ranked', 'last-loss' or 'ignore', got ${String(o.prunedTrials)}`,
+      `gp sampler: prunedTrials must be 'fidelity', 'ranked', 'last-loss' or 'ignore', got ${String(o.prunedTrials)}`,
     );
   }
 }
@@ -143,16 +148,31 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
   });
   return {
     name: 'gp',
+    readsCurves: o.prunedTrials === 'fidelity',
     suggest(ctx: SuggestContext): Point {
       const d = ctx.space.dimensions.length;
       if (d === 0) return [];
       const encoding = encodingOf(ctx.space);
-      const observations = collectObservations(ctx, encoding, o.prunedTrials);
       const startup = o.startupTrials ?? Math.max(5, d + 1);
+      const fidelity =
+        o.prunedTrials === 'fidelity' ? fidelityObservations(ctx.history, encoding) : undefined;
+      if (fidelity) {
+        if (fidelity.trials < Math.max(2, startup)) return designPoint(ctx, encoding);
+        try {
+          return fidelityPoint(ctx, encoding, fidelity.observations, o, cache);
+        } catch (error) {
+          if (error instanceof NotPositiveDefiniteError) return designPoint(ctx, encoding);
+          throw error;
+        }
+      }
+      // With every result final (or stopped trials at step 1 only), the fidelity model is the
+      // plain one, and stopped trials are ranked.
+      const pruned = o.prunedTrials === 'fidelity' ? 'ranked' : o.prunedTrials;
+      const observations = collectObservations(ctx, encoding, pruned);
       const completed = observations.filter((x) => x.completed).length;
       // Ranked by depth, every result is on one scale, and the deepest is the incumbent: the
       // model need not wait for a trial to complete (under promotion that can take most of a sweep).
-      const ranked = o.prunedTrials === 'ranked' && completed < observations.length;
+      const ranked = pruned === 'ranked' && completed < observations.length;
       if (observations.length < Math.max(2, startup) || (completed === 0 && !ranked)) {
         return designPoint(ctx, encoding);
       }
@@ -216,6 +236,61 @@ function modelPoint(
   return choose(ctx, encoding, found);
 }
 
+/**
+ * The point that maximizes log-EI at the last step under the GP over (features, step) fitted to
+ * the observations (see fidelity.ts).
+ */
+function fidelityPoint(
+  ctx: SuggestContext,
+  encoding: Encoding,
+  observations: readonly Observation[],
+  o: ResolvedOptions,
+  cache: HyperparameterCache,
+): Point {
+  const d = encoding.d;
+  const categorical = new Uint8Array(d + 1);
+  categorical.set(encoding.categorical);
+  const theta = cache.hyperparameters(observations, categorical);
+  const used = capObservations(observations, o.maxObservations);
+  const { X, y } = trainingData(used, d + 1, o.outputTransform);
+  let posterior = new GpPosterior(kernelParams(theta, categorical), noiseVariance(theta), X, y);
+
+  // The incumbent: the best loss predicted at the last step for a configuration tried so far.
+  const predicted: { x: Float64Array; mean: number }[] = [];
+  const seen = new Set<number>();
+  const lifted = new Float64Array(d + 1);
+  for (const obs of used) {
+    if (seen.has(obs.number)) continue;
+    seen.add(obs.number);
+    const x = obs.x.subarray(0, d);
+    lifted.set(x);
+    lifted[d] = 1;
+    predicted.push({ x, mean: posterior.predict(lifted).mean });
+  }
+  predicted.sort((a, b) => a.mean - b.mean);
+  let best = predicted[0]!.mean;
+  const incumbents = predicted.slice(0, INCUMBENTS).map((p) => p.x);
+
+  if (ctx.pending.length > 0) {
+    const P = new Float64Array(ctx.pending.length * (d + 1));
+    ctx.pending.forEach((p, i) => {
+      P.set(encoding.snap(Float64Array.from(p)), i * (d + 1));
+      P[i * (d + 1) + d] = 1;
+    });
+    posterior = posterior.withBelievedPoints(P);
+    for (let i = used.length; i < posterior.n; i++) best = Math.min(best, posterior.y[i]!);
+  }
+
+  const scale = Math.min(1, FULL_SEARCH_OBSERVATIONS / posterior.n);
+  const acquisition = atLastStep(logEiAcquisition(posterior, best), d);
+  const found = optimizeAcquisition({ acquisition, encoding, incumbents }, ctx.rng, {
+    candidates: Math.max(1, Math.round(o.candidates * scale)),
+    restarts: o.restarts,
+    maxIterations: o.maxIterations,
+  });
+  return choose(ctx, encoding, found);
+}
+
 function stripUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -223,7 +298,7 @@ function stripUndefined<T extends object>(obj: T): Partial<T> {
 function collectObservations(
   ctx: SuggestContext,
   encoding: Encoding,
-  pruned: PrunedTrials,
+  pruned: Exclude<PrunedTrials, 'fidelity'>,
 ): Observation[] {
   let worst = Number.NEGATIVE_INFINITY;
   for (const t of ctx.history) {
