@@ -4,6 +4,7 @@
  * checkpoints, their earlier epochs not run again — and a W&B `early_terminate` run as W&B's
  * hyperband.
  */
+import { sobolPoints } from '@rung/search';
 import type { SweepEvent, SweepView, Trial } from '@rung/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCluster, type TestCluster, waitFor } from '../support/cluster.js';
@@ -150,5 +151,36 @@ parallelism: 2
       expect(t.pruneReason!.value).toBeGreaterThan(t.pruneReason!.cutoff);
     }
     expect(trials.some((t) => t.state === 'completed')).toBe(true);
+  });
+
+  it('runs GP-BO on the curves of trials paused at rungs (multi-fidelity), in the scheduler’s suggestion thread', async () => {
+    const sweep = await cluster.submit(`
+method: bayes
+metric: { name: val_loss, goal: minimize }
+parameters:
+  learning_rate: { distribution: log_uniform_values, min: 0.00001, max: 0.1 }
+  hidden_units: { value: 32 }
+  optimizer: { value: sgd }
+pruner: { type: asha, min_steps: 1, eta: 2, max_steps: 4 }
+trainer: { name: mlp, options: { epochs: 4 } }
+parallelism: 2
+run_cap: 12
+seed: 7
+`);
+    expect(sweep.sampler).toBe('gp');
+    const { sweep: done, trials } = await finished(sweep.id);
+    expect(done.state, cluster.logs()).toBe('completed');
+    expect(trials.every((t) => ['completed', 'pruned'].includes(t.state))).toBe(true);
+    expect(trials.some((t) => t.attempts?.[0]?.endedBy === 'paused')).toBe(true);
+    // Past its startup design (5 Sobol points), the GP fitted on the curves chose the points: a
+    // failure there would fall back to the design, or fail the sweep.
+    const design = (n: number) => sobolPoints(1, 1, done.spec.seed, n)[0]![0]!;
+    const unit = (t: Trial) => (Math.log10(t.params.learning_rate as number) + 5) / 4;
+    const startup = trials.filter((t) => t.number < 5);
+    for (const t of startup) expect(unit(t)).toBeCloseTo(design(t.number), 9);
+    const modelled = trials.filter(
+      (t) => t.number >= 5 && Math.abs(unit(t) - design(t.number)) > 1e-9,
+    );
+    expect(modelled.length).toBeGreaterThan(0);
   });
 });
