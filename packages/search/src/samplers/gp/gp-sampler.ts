@@ -158,12 +158,9 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
         o.prunedTrials === 'fidelity' ? fidelityObservations(ctx.history, encoding) : undefined;
       if (fidelity) {
         if (fidelity.trials < Math.max(2, startup)) return designPoint(ctx, encoding);
-        try {
-          return fidelityPoint(ctx, encoding, fidelity.observations, o, cache);
-        } catch (error) {
-          if (error instanceof NotPositiveDefiniteError) return designPoint(ctx, encoding);
-          throw error;
-        }
+        return orDesign(ctx, encoding, () =>
+          fidelityPoint(ctx, encoding, fidelity.observations, o, cache),
+        );
       }
       // With every result final (or stopped trials at step 1 only), the fidelity model is the
       // plain one, and stopped trials are ranked.
@@ -176,16 +173,22 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
       if (observations.length < Math.max(2, startup) || (completed === 0 && !ranked)) {
         return designPoint(ctx, encoding);
       }
-      try {
-        return modelPoint(ctx, encoding, observations, o, cache, ranked);
-      } catch (error) {
-        // Losses so extreme that no covariance is numerically usable: explore rather than fail
-        // the sweep's scheduling.
-        if (error instanceof NotPositiveDefiniteError) return designPoint(ctx, encoding);
-        throw error;
-      }
+      return orDesign(ctx, encoding, () =>
+        modelPoint(ctx, encoding, observations, o, cache, ranked),
+      );
     },
   };
+}
+
+/** The model's point; the design's when losses are so extreme that no covariance is usable. */
+function orDesign(ctx: SuggestContext, encoding: Encoding, model: () => Point): Point {
+  try {
+    return model();
+  } catch (error) {
+    // Explore rather than fail the sweep's scheduling.
+    if (error instanceof NotPositiveDefiniteError) return designPoint(ctx, encoding);
+    throw error;
+  }
 }
 
 /** The point that maximizes log-EI under the GP fitted to the observations. */
@@ -201,7 +204,7 @@ function modelPoint(
   const theta = cache.hyperparameters(observations, encoding.categorical);
   const used = capObservations(observations, o.maxObservations);
   const { X, y } = trainingData(used, d, o.outputTransform);
-  let posterior = new GpPosterior(
+  const posterior = new GpPosterior(
     kernelParams(theta, encoding.categorical),
     noiseVariance(theta),
     X,
@@ -213,27 +216,7 @@ function modelPoint(
   for (const i of order) best = Math.min(best, y[i]!);
   order.sort((a, b) => y[a]! - y[b]! || a - b);
   const incumbents = order.slice(0, INCUMBENTS).map((i) => used[i]!.x);
-
-  if (ctx.pending.length > 0) {
-    const P = new Float64Array(ctx.pending.length * d);
-    ctx.pending.forEach((p, i) => {
-      P.set(encoding.snap(Float64Array.from(p)), i * d);
-    });
-    posterior = posterior.withBelievedPoints(P);
-    // The believer treats pending outcomes as seen, so they can be the incumbent too.
-    for (let i = used.length; i < posterior.n; i++) best = Math.min(best, posterior.y[i]!);
-  }
-
-  // Scoring a candidate costs O(n²): beyond FULL_SEARCH_OBSERVATIONS the candidate count
-  // shrinks as 1/n, so that this part grows linearly rather than quadratically.
-  const scale = Math.min(1, FULL_SEARCH_OBSERVATIONS / posterior.n);
-  const acquisition = logEiAcquisition(posterior, best);
-  const found = optimizeAcquisition({ acquisition, encoding, incumbents }, ctx.rng, {
-    candidates: Math.max(1, Math.round(o.candidates * scale)),
-    restarts: o.restarts,
-    maxIterations: o.maxIterations,
-  });
-  return choose(ctx, encoding, found);
+  return maximizeEi(ctx, encoding, posterior, best, incumbents, o);
 }
 
 /**
@@ -253,7 +236,7 @@ function fidelityPoint(
   const theta = cache.hyperparameters(observations, categorical);
   const used = capObservations(observations, o.maxObservations);
   const { X, y } = trainingData(used, d + 1, o.outputTransform);
-  let posterior = new GpPosterior(kernelParams(theta, categorical), noiseVariance(theta), X, y);
+  const posterior = new GpPosterior(kernelParams(theta, categorical), noiseVariance(theta), X, y);
 
   // The incumbent: the best loss predicted at the last step for a configuration tried so far.
   const predicted: { x: Float64Array; mean: number }[] = [];
@@ -268,21 +251,42 @@ function fidelityPoint(
     predicted.push({ x, mean: posterior.predict(lifted).mean });
   }
   predicted.sort((a, b) => a.mean - b.mean);
-  let best = predicted[0]!.mean;
   const incumbents = predicted.slice(0, INCUMBENTS).map((p) => p.x);
+  return maximizeEi(ctx, encoding, posterior, predicted[0]!.mean, incumbents, o);
+}
 
+/**
+ * The point that maximizes log-EI against `best` under the posterior, the pending points believed
+ * at their predicted means. A posterior with one input more than the encoding is over (features,
+ * z): the pending points and the candidates are then taken at the last step, z = 1.
+ */
+function maximizeEi(
+  ctx: SuggestContext,
+  encoding: Encoding,
+  fitted: GpPosterior,
+  best: number,
+  incumbents: readonly Float64Array[],
+  o: ResolvedOptions,
+): Point {
+  const d = encoding.d;
+  const width = fitted.d;
+  let posterior = fitted;
   if (ctx.pending.length > 0) {
-    const P = new Float64Array(ctx.pending.length * (d + 1));
+    const P = new Float64Array(ctx.pending.length * width);
     ctx.pending.forEach((p, i) => {
-      P.set(encoding.snap(Float64Array.from(p)), i * (d + 1));
-      P[i * (d + 1) + d] = 1;
+      P.set(encoding.snap(Float64Array.from(p)), i * width);
+      if (width > d) P[i * width + d] = 1;
     });
-    posterior = posterior.withBelievedPoints(P);
-    for (let i = used.length; i < posterior.n; i++) best = Math.min(best, posterior.y[i]!);
+    posterior = fitted.withBelievedPoints(P);
+    // The believer treats pending outcomes as seen, so they can be the incumbent too.
+    for (let i = fitted.n; i < posterior.n; i++) best = Math.min(best, posterior.y[i]!);
   }
 
+  // Scoring a candidate costs O(n²): beyond FULL_SEARCH_OBSERVATIONS the candidate count
+  // shrinks as 1/n, so that this part grows linearly rather than quadratically.
   const scale = Math.min(1, FULL_SEARCH_OBSERVATIONS / posterior.n);
-  const acquisition = atLastStep(logEiAcquisition(posterior, best), d);
+  const ei = logEiAcquisition(posterior, best);
+  const acquisition = width > d ? atLastStep(ei, d) : ei;
   const found = optimizeAcquisition({ acquisition, encoding, incumbents }, ctx.rng, {
     candidates: Math.max(1, Math.round(o.candidates * scale)),
     restarts: o.restarts,
