@@ -31,3 +31,27 @@ export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, children);
 }
+
+/** A column of {@link dataTable}: its heading, and whether it holds numbers (right-aligned). */
+export type Column = string | { label: string; num: true };
+
+/** A table of plain rows: one heading per column, one row per entry, one cell per column. */
+export function dataTable(
+  attrs: Attrs,
+  columns: readonly Column[],
+  rows: readonly Child[][],
+): HTMLTableElement {
+  const numeric = columns.map((c) => typeof c !== 'string');
+  const cell = (tag: 'th' | 'td', i: number, child: Child) =>
+    h(tag, numeric[i] ? { class: 'num' } : {}, child);
+  return h(
+    'table',
+    attrs,
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...columns.map((c, i) => cell('th', i, typeof c === 'string' ? c : c.label))),
+    ),
+    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((v, i) => cell('td', i, v))))),
+  );
+}

@@ -15,7 +15,7 @@ import {
   parallelOption,
 } from './chart-options.js';
 import { disposeIn, draw } from './charts.js';
-import { fill, h } from './dom.js';
+import { dataTable, fill, h } from './dom.js';
 import { compareEntryIds, type Follow, followSweep, type StreamEvent } from './event-stream.js';
 import type { Page } from './page.js';
 import type { SweepSource } from './sweep-source.js';
@@ -396,37 +396,16 @@ export function sweepPage(
       o.trials.reason[i] ? h('p', { id: 'trial-reason' }, o.trials.reason[i]!) : null,
       h('table', {}, h('tbody', {}, ...params)),
       attempts.length > 0
-        ? h(
-            'table',
+        ? dataTable(
             { id: 'attempts', style: 'margin-top:10px' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                h('th', {}, 'attempt'),
-                h('th', {}, 'worker'),
-                h('th', {}, 'reports'),
-                h('th', {}, 'ended by'),
-                h('th', {}, 'error'),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              ...attempts.map((a) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, a.attempt),
-                  h('td', {}, a.workerId),
-                  h('td', {}, a.reports.length),
-                  h('td', {}, a.endedBy ?? 'running'),
-                  h('td', {}, a.error ?? ''),
-                ),
-              ),
-            ),
+            ['attempt', 'worker', 'reports', 'ended by', 'error'],
+            attempts.map((a) => [
+              a.attempt,
+              a.workerId,
+              a.reports.length,
+              a.endedBy ?? 'running',
+              a.error ?? '',
+            ]),
           )
         : null,
       trial ? curveEl : null,
@@ -464,46 +443,21 @@ export function sweepPage(
       fill(
         workers,
         h('h2', {}, `Workers (${list.length})`),
-        h(
-          'table',
+        dataTable(
           { id: 'worker-table' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', {}, 'worker'),
-              h('th', {}, 'host'),
-              h('th', { class: 'num' }, 'slots busy'),
-              h('th', {}, 'GPUs (free share)'),
-              h('th', {}, 'trainers'),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            ...list.map((w) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, w.workerId),
-                h('td', {}, w.host),
-                h('td', { class: 'num' }, `${w.busy} / ${w.slots}`),
-                h(
-                  'td',
-                  {},
-                  w.gpus
-                    .map(
-                      (g) =>
-                        `${g.index}: ${g.name} ${Math.round(g.memoryMiB / 1024)} GiB (${Math.round(g.free * 100)}% free)`,
-                    )
-                    .join(', ') || 'none',
-                ),
-                h('td', {}, w.trainers.map((t) => t.name).join(', ')),
-              ),
-            ),
-          ),
+          ['worker', 'host', { label: 'slots busy', num: true }, 'GPUs (free share)', 'trainers'],
+          list.map((w) => [
+            w.workerId,
+            w.host,
+            `${w.busy} / ${w.slots}`,
+            w.gpus
+              .map(
+                (g) =>
+                  `${g.index}: ${g.name} ${Math.round(g.memoryMiB / 1024)} GiB (${Math.round(g.free * 100)}% free)`,
+              )
+              .join(', ') || 'none',
+            w.trainers.map((t) => t.name).join(', '),
+          ]),
         ),
       );
     } catch {

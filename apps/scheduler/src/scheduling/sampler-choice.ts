@@ -52,14 +52,13 @@ export function createSampler(name: string): Sampler {
   return factory();
 }
 
-/** Whether the named sampler never reads the history (so nobody need keep it for it). */
-export function samplerIgnoresHistory(name: string): boolean {
-  return createSampler(name).ignoresHistory === true;
-}
-
-/** Whether the named sampler reads the trials' learning curves (so the scheduler keeps them). */
-export function samplerReadsCurves(name: string): boolean {
-  return createSampler(name).readsCurves === true;
+/**
+ * What the named sampler reads of the finished trials: the history at all (random and Sobol do
+ * not), and their learning curves (GP-BO) — so that nobody keeps for it what it never reads.
+ */
+export function samplerReads(name: string): { history: boolean; curves: boolean } {
+  const sampler = createSampler(name);
+  return { history: sampler.ignoresHistory !== true, curves: sampler.readsCurves === true };
 }
 
 /** The most trials a sweep will create. */

@@ -26,7 +26,7 @@ import {
   type Trial,
   toLoss,
 } from '@rung/shared';
-import { runCapOf, samplerIgnoresHistory, samplerReadsCurves } from './sampler-choice.js';
+import { runCapOf, samplerReads } from './sampler-choice.js';
 
 export class SweepRuntime {
   readonly id: string;
@@ -89,8 +89,9 @@ export class SweepRuntime {
     this.createdAt = sweep.createdAt;
     this.space = buildSpace(sweep.spec.parameters);
     this.cap = runCapOf(sweep.spec, this.space);
-    this.historyFree = samplerIgnoresHistory(sweep.sampler);
-    if (samplerReadsCurves(sweep.sampler)) this.curves = new Map();
+    const reads = samplerReads(sweep.sampler);
+    this.historyFree = !reads.history;
+    if (reads.curves) this.curves = new Map();
     this.promoter = createPruner({
       spec: sweep.spec.pruner,
       goal: sweep.spec.metric.goal,
